@@ -1,0 +1,38 @@
+"""Launch Ready: the Pulumi program. Thin on purpose: load the typed config, build the components, export.
+
+Run by `pulumi preview` / `pulumi up`, and offline by `launchready plan` under Pulumi's mocks; it never
+knows which.
+"""
+
+import pulumi
+
+from components.access import AccessApps
+from components.alerts import AlertRouting, alert_regions
+from components.config import ConfigError, load_from_pulumi
+from components.dns import DnsRecords
+from components.edge import Edge
+from components.email import EmailSending
+from components.monitoring import Monitoring
+from components.secrets import AppSecrets
+
+try:
+    cfg = load_from_pulumi()
+except ConfigError as exc:
+    # RunError stops the program cleanly: the message, no traceback, nothing registered.
+    raise pulumi.RunError(str(exc)) from None
+
+default_region = pulumi.Config("aws").get("region") or "us-east-1"
+
+dns = DnsRecords("dns", cfg)
+edge = Edge("edge", cfg)
+access = AccessApps("access", cfg)
+alerts = AlertRouting("alerts", cfg, alert_regions(cfg, default_region))
+if cfg.email.enabled:
+    email = EmailSending("email", cfg, alerts)
+secrets = AppSecrets("secrets", cfg, pulumi.get_project(), pulumi.get_stack())
+monitoring = Monitoring("monitoring", cfg, alerts, default_region)
+
+pulumi.export("environment", cfg.environment.value)
+pulumi.export("domain", cfg.domain)
+pulumi.export("canonicalHost", cfg.canonical_host)
+pulumi.export("dnsMap", dns.dns_map)

@@ -1,0 +1,80 @@
+"""The offline plan as data: the `plan --json` document other tools read.
+
+Contract (extend, never rename): `stack`, `project`, `environment`, `resources[]` (each `urn`, `type`,
+`name`, `parent`, `custom`, `provider`, `inputs`, `dependencies`, `propertyDependencies`), `outputs`,
+`violations[]` (each `policy`, `enforcement`, `urn`, `message`, plus `severity`), `notes[]`, `summary`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from components.config import StackConfig, parse_config
+from launchready.plan.runner import ProgramRun, run_program
+from launchready.stackfile import StackFile, read_stack_file
+
+
+@dataclass
+class Plan:
+    stack_file: StackFile
+    config: StackConfig
+    run: ProgramRun
+    violations: list[dict[str, Any]]
+
+    @property
+    def mandatory_violations(self) -> list[dict[str, Any]]:
+        return [v for v in self.violations if v.get("enforcement") == "mandatory"]
+
+    def to_json(self) -> dict[str, Any]:
+        by_type = Counter(r.type for r in self.run.resources)
+        enforcement = Counter(str(v.get("enforcement")) for v in self.violations)
+        return {
+            "stack": self.stack_file.stack,
+            "project": self.stack_file.project,
+            "environment": self.config.environment.value,
+            "stackUrn": self.run.stack_urn,
+            "resources": [r.to_json() for r in sorted(self.run.resources, key=lambda r: r.urn)],
+            "outputs": self.run.outputs,
+            "violations": self.violations,
+            "notes": self.config.notes(),
+            "summary": {
+                "resources": len(self.run.resources),
+                "byType": dict(sorted(by_type.items())),
+                "violations": {
+                    "mandatory": enforcement.get("mandatory", 0),
+                    "advisory": enforcement.get("advisory", 0),
+                },
+            },
+        }
+
+
+def policy_config_for(cfg: StackConfig) -> dict[str, Any]:
+    """What the policy pack should know of this stack (the lists it checks against)."""
+    return {
+        "environment": cfg.environment.value,
+        "authenticatedPathPrefixes": list(cfg.cache.authenticated_path_prefixes),
+        "sessionCookies": list(cfg.cache.session_cookies),
+        "internalHosts": [cfg.fqdn(label) for label in cfg.internal_labels],
+    }
+
+
+def build_plan(stack: str, root: Path, *, with_policies: bool = True) -> Plan:
+    """Validate the stack file, run the program under mocks, run the policy pack. Raises ConfigError."""
+    stack_file = read_stack_file(stack, root)
+    config = parse_config(stack_file.values, stack_file.secret_keys, source=stack_file.path.name)
+    run = run_program(stack_file, root)
+    violations: list[dict[str, Any]] = []
+    if with_policies:
+        from launchready.plan.policy import run_policy_pack
+
+        violations = run_policy_pack(
+            [r.to_json() for r in run.resources],
+            stack=stack_file.stack,
+            project=stack_file.project,
+            pack_dir=root / "policies",
+            stack_policy_config=policy_config_for(config),
+        )
+    return Plan(stack_file, config, run, violations)
