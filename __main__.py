@@ -36,3 +36,6 @@ pulumi.export("environment", cfg.environment.value)
 pulumi.export("domain", cfg.domain)
 pulumi.export("canonicalHost", cfg.canonical_host)
 pulumi.export("dnsMap", dns.dns_map)
+for component in (edge, access, alerts, secrets, monitoring, *([email] if cfg.email.enabled else [])):
+    for key, value in component.exports().items():
+        pulumi.export(key, value)

@@ -36,3 +36,7 @@ class AlertRouting(pulumi.ComponentResource):
     def topic_arn(self, region: str) -> pulumi.Output[str]:
         """The ARN of the alert topic in `region` (one of `regions`)."""
         return self._topic_arns[region]
+
+    def exports(self) -> dict[str, pulumi.Input[object]]:
+        """Stack outputs this component contributes (the handover reads them)."""
+        return {}

@@ -14,3 +14,7 @@ class Edge(pulumi.ComponentResource):
     def __init__(self, name: str, cfg: StackConfig, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("launchready:edge:Edge", name, None, opts)
         self.register_outputs({})
+
+    def exports(self) -> dict[str, pulumi.Input[object]]:
+        """Stack outputs this component contributes (the handover reads them)."""
+        return {}

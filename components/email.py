@@ -17,3 +17,7 @@ class EmailSending(pulumi.ComponentResource):
     ) -> None:
         super().__init__("launchready:email:Sending", name, None, opts)
         self.register_outputs({})
+
+    def exports(self) -> dict[str, pulumi.Input[object]]:
+        """Stack outputs this component contributes (the handover reads them)."""
+        return {}

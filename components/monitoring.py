@@ -22,3 +22,7 @@ class Monitoring(pulumi.ComponentResource):
     ) -> None:
         super().__init__("launchready:monitoring:Monitoring", name, None, opts)
         self.register_outputs({})
+
+    def exports(self) -> dict[str, pulumi.Input[object]]:
+        """Stack outputs this component contributes (the handover reads them)."""
+        return {}

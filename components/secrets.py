@@ -16,3 +16,7 @@ class AppSecrets(pulumi.ComponentResource):
     ) -> None:
         super().__init__("launchready:secrets:AppSecrets", name, None, opts)
         self.register_outputs({})
+
+    def exports(self) -> dict[str, pulumi.Input[object]]:
+        """Stack outputs this component contributes (the handover reads them)."""
+        return {}
