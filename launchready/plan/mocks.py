@@ -168,21 +168,21 @@ class PlanMocks(pulumi.runtime.Mocks):
                 "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/launchready-plan",
                 "userId": "AIDAPLANONLY",
                 "id": ACCOUNT_ID,
-            }, None
+            }, []
         if token == "aws:index/getRegion:getRegion":
             region = args.args.get("region") or self.default_region
-            return {"name": region, "region": region, "id": region}, None
+            return {"name": region, "region": region, "id": region}, []
         if token == "aws:index/getPartition:getPartition":
-            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}, None
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}, []
         if token == "aws:secretsmanager/getRandomPassword:getRandomPassword":
             length = int(args.args.get("passwordLength", 32))
             return {
                 "randomPassword": ("plan-only-" + _digest("pw", str(length), length=length))[:length],
                 "id": "random",
-            }, None
+            }, []
         if token == "aws:iam/getPolicyDocument:getPolicyDocument":
             return {
                 "json": json.dumps({"Version": "2012-10-17", "Statement": args.args.get("statements", [])}),
                 "id": "policy",
-            }, None
-        return dict(args.args), None
+            }, []
+        return dict(args.args), []
