@@ -93,7 +93,8 @@ def edit_stack(project: Path, old: str, new: str) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("    plan: business\n", "    plan: business\n    planTier: gold\n", 'launchready:zone.planTier (got "gold"): unknown key'),
+        ("    plan: business\n", "    plan: business\n    planTier: gold\n",
+         'launchready:zone.planTier (got "gold"): unknown key'),
         ("  launchready:cache:\n    sessionCookies: [fl_session, fl_remember]\n",
          "  launchready:cache:\n    sessionCookies: [fl_session, fl_remember]\n    edgeTtlSeconds: a month\n",
          "launchready:cache.edgeTtlSeconds"),
