@@ -51,10 +51,11 @@ class Plan:
         }
 
 
-def policy_config_for(cfg: StackConfig) -> dict[str, Any]:
+def policy_settings_for(cfg: StackConfig, default_region: str) -> dict[str, Any]:
     """What the policy pack should know of this stack (the lists it checks against)."""
     return {
         "environment": cfg.environment.value,
+        "defaultRegion": default_region,
         "authenticatedPathPrefixes": list(cfg.cache.authenticated_path_prefixes),
         "sessionCookies": list(cfg.cache.session_cookies),
         "internalHosts": [cfg.fqdn(label) for label in cfg.internal_labels],
@@ -75,6 +76,6 @@ def build_plan(stack: str, root: Path, *, with_policies: bool = True) -> Plan:
             stack=stack_file.stack,
             project=stack_file.project,
             pack_dir=root / "policies",
-            stack_policy_config=policy_config_for(config),
+            stack_settings=policy_settings_for(config, str(stack_file.values.get("aws:region") or "us-east-1")),
         )
     return Plan(stack_file, config, run, violations)
