@@ -6,6 +6,7 @@ knows which.
 
 import pulumi
 
+from components import Exporter
 from components.access import AccessApps
 from components.alerts import AlertRouting, alert_regions
 from components.config import ConfigError, load_from_pulumi
@@ -36,6 +37,9 @@ pulumi.export("environment", cfg.environment.value)
 pulumi.export("domain", cfg.domain)
 pulumi.export("canonicalHost", cfg.canonical_host)
 pulumi.export("dnsMap", dns.dns_map)
-for component in (edge, access, alerts, secrets, monitoring, *([email] if cfg.email.enabled else [])):
+exporters: list[Exporter] = [edge, access, alerts, secrets, monitoring]
+if cfg.email.enabled:
+    exporters.append(email)
+for component in exporters:
     for key, value in component.exports().items():
         pulumi.export(key, value)

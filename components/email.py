@@ -8,6 +8,7 @@ alignment in DMARC; Easy DKIM signs as the domain itself, so DKIM aligns either 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -50,6 +51,13 @@ def static_email_records(cfg: StackConfig) -> list[dict[str, Any]]:
         {"name": f"_dmarc.{cfg.domain}", "type": "TXT", "content": render_dmarc(cfg), "proxied": False,
          "purpose": "DMARC: what receivers do with mail that fails SPF and DKIM, and where reports go"},
     ]
+
+
+def _nth(i: int) -> Callable[[list[str]], str]:
+    def pick(tokens: list[str]) -> str:
+        return tokens[i]
+
+    return pick
 
 
 class EmailSending(pulumi.ComponentResource):
@@ -99,7 +107,7 @@ class EmailSending(pulumi.ComponentResource):
         tokens = self.identity.dkim_signing_attributes.apply(lambda d: list(d.tokens or []) if d else [])
         self.records: list[dict[str, Any]] = []
         for i in range(DKIM_TOKENS):
-            token = tokens.apply(lambda t, i=i: t[i])
+            token = tokens.apply(_nth(i))
             declare_record(
                 f"dkim-{i + 1}-cname",
                 zone_id=zone_id,
