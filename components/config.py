@@ -505,6 +505,9 @@ class SecretEntry(Model):
     )
     length: int = Field(48, ge=16, le=256, description="With source generated: length of the random value.")
     runbook: str | None = Field(None, description="Where the rotation steps are written down.")
+    value_version: int = Field(
+        1, ge=1, description="Bump to write a new value (write-only values are never diffed); rotates one secret."
+    )
 
     @model_validator(mode="after")
     def _source_fields(self) -> SecretEntry:
