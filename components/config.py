@@ -441,6 +441,8 @@ KNOWN_SPF_LOOKUPS: dict[str, int] = {
     "_spf.intercom.io": 1,
 }
 SPF_MAX_LOOKUPS = 10
+#: Longest SPF record kept: above it the DNS answer may not fit in 512 bytes of UDP (RFC 7208 3.4).
+SPF_MAX_LENGTH = 450
 _SPF_MECH_RE = re.compile(
     r"^(include:[a-z0-9._-]+|ip4:[0-9./]+|ip6:[0-9a-f:./]+|a(:[a-z0-9._-]+)?|mx(:[a-z0-9._-]+)?)$"
 )
@@ -467,12 +469,32 @@ class Spf(Model):
 
 
 def spf_lookups(mechanism: str) -> int:
-    """DNS lookups one SPF mechanism costs (RFC 7208 section 4.6.4)."""
-    if mechanism.startswith("include:"):
-        return KNOWN_SPF_LOOKUPS.get(mechanism.removeprefix("include:"), 1)
-    if mechanism.startswith(("ip4:", "ip6:")):
+    """DNS lookups one SPF term costs (RFC 7208 section 4.6.4).
+
+    SPF is case-insensitive and a term may carry a qualifier (`-include:...`), so both are ignored; an include
+    of a known provider costs its own lookup plus the ones its record makes.
+    """
+    term = mechanism.strip().lower().lstrip("+-~?")
+    if term.startswith("include:"):
+        return KNOWN_SPF_LOOKUPS.get(term.removeprefix("include:").rstrip("."), 1)
+    if term.startswith(("ip4:", "ip6:", "exp=", "v=")) or term == "all":
         return 0
     return 1  # a, mx, ptr, exists, redirect
+
+
+def is_spf_record(content: str) -> bool:
+    """Whether TXT content is an SPF record: it starts with the version term `v=spf1` (RFC 7208 4.5)."""
+    text = content.strip().strip('"').strip().lower()
+    return text == "v=spf1" or text.startswith("v=spf1 ")
+
+
+def _spf_ip_ok(mechanism: str) -> bool:
+    kind, _, value = mechanism.partition(":")
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return False
+    return network.version == (4 if kind == "ip4" else 6)
 
 
 class Email(Model):
@@ -801,13 +823,30 @@ def _rules(cfg: StackConfig) -> Iterator[Problem]:
                     fix="use the origin's public address",
                 )
     # DNS extra records: no second SPF or DMARC outside the email area, no clash with web hostnames.
+    # A name may hold one SPF record; the email area declares the apex's and the MAIL FROM subdomain's.
+    spf_owner: dict[str, str] = {}
+    if cfg.email.enabled:
+        spf_owner = {"@": f"{ns}:email.spf", cfg.email.mail_from_subdomain: f"{ns}:email.mailFromSubdomain"}
     for i, rec in enumerate(cfg.dns.extra_records):
         key = f"{ns}:dns.extraRecords[{i}]"
-        if rec.type == "TXT" and rec.content.lower().startswith("v=spf1") and rec.name == "@":
+        if rec.type == "TXT" and is_spf_record(rec.content):
+            if rec.name in spf_owner:
+                where = "at the apex" if rec.name == "@" else f'at "{rec.name}"'
+                yield Problem(
+                    f"{key}.content",
+                    f"a second SPF record {where} makes SPF fail (permerror)",
+                    fix="move the mechanisms into email.spf.extraSenders"
+                    if rec.name == "@" and cfg.email.enabled
+                    else f"merge it into the one declared by {spf_owner[rec.name]}",
+                )
+            else:
+                spf_owner[rec.name] = key
+        if cfg.email.enabled and rec.name == cfg.email.mail_from_subdomain and rec.type == "MX":
             yield Problem(
-                f"{key}.content",
-                "a second SPF record at the apex makes SPF fail (permerror)",
-                fix="move the mechanisms into email.spf.extraSenders",
+                f"{key}.name",
+                "the MAIL FROM subdomain carries exactly one MX, the SES bounce MX the email area declares",
+                value=rec.name,
+                fix="remove this record or pick another email.mailFromSubdomain",
             )
         if rec.type == "TXT" and rec.name == "_dmarc":
             yield Problem(
@@ -918,6 +957,27 @@ def _rules(cfg: StackConfig) -> Iterator[Problem]:
                 value="none",
                 fix="use quarantine (default) or reject",
             )
+        if cfg.is_prod and cfg.email.dmarc.subdomain_policy is DmarcPolicy.none:
+            yield Problem(
+                f"{ns}:email.dmarc.subdomainPolicy",
+                "prod may not use sp=none: mail spoofing any subdomain would still be delivered",
+                value="none",
+                fix="remove the key (subdomains then follow the policy) or use quarantine or reject",
+            )
+        for i, address in enumerate(cfg.email.dmarc.rua):
+            if address.lower().startswith("mailto:"):
+                yield Problem(
+                    f"{ns}:email.dmarc.rua[{i}]",
+                    "write the bare address: mailto: is added in the DMARC record",
+                    value=address,
+                    fix=f"use {address[len('mailto:'):]}",
+                )
+            elif any(c in address for c in ",;!"):
+                yield Problem(
+                    f"{ns}:email.dmarc.rua[{i}]",
+                    "a report address may not contain , ; or ! (they separate URIs, tags and size limits in DMARC)",
+                    value=address,
+                )
         lookups = cfg.email.spf.lookup_count
         if lookups > SPF_MAX_LOOKUPS:
             yield Problem(
@@ -927,7 +987,27 @@ def _rules(cfg: StackConfig) -> Iterator[Problem]:
                 value=str(lookups),
                 fix="drop senders you no longer use or replace includes with ip4:/ip6: ranges",
             )
+        record_length = len(cfg.email.spf.record)
+        if record_length > SPF_MAX_LENGTH:
+            yield Problem(
+                f"{ns}:email.spf.extraSenders",
+                f"the SPF record would be {record_length} characters; above {SPF_MAX_LENGTH} its DNS answer may "
+                "not fit in 512 bytes and some receivers fail SPF",
+                value=str(record_length),
+                fix="replace lists of ip4:/ip6: ranges with one include: of a record that holds them",
+            )
+        seen_terms: set[str] = set()
         for i, mech in enumerate(cfg.email.spf.extra_senders):
+            term = mech.strip().lower().rstrip(".")
+            if term in seen_terms:
+                yield Problem(
+                    f"{ns}:email.spf.extraSenders[{i}]",
+                    "listed twice; every repeat costs its DNS lookups again",
+                    value=mech,
+                    fix="remove the duplicate",
+                )
+                continue
+            seen_terms.add(term)
             if mech.lower() in ("+all", "?all", "all", "-all", "~all") or mech.lower().startswith("redirect="):
                 yield Problem(
                     f"{ns}:email.spf.extraSenders[{i}]",
@@ -941,7 +1021,15 @@ def _rules(cfg: StackConfig) -> Iterator[Problem]:
                     "not an SPF mechanism this stack supports (include:, ip4:, ip6:, a, mx)",
                     value=mech,
                 )
-            elif mech.lower() == "include:amazonses.com":
+            elif term.startswith(("ip4:", "ip6:")) and not _spf_ip_ok(term):
+                yield Problem(
+                    f"{ns}:email.spf.extraSenders[{i}]",
+                    f"not a valid {'IPv4' if term.startswith('ip4:') else 'IPv6'} address or range; "
+                    "receivers fail the whole SPF record on it (permerror)",
+                    value=mech,
+                    fix='write it as "ip4:203.0.113.5", "ip4:203.0.113.0/24" or "ip6:2001:db8::/32"',
+                )
+            elif term == "include:amazonses.com":
                 yield Problem(
                     f"{ns}:email.spf.extraSenders[{i}]", "SES is always included", value=mech, fix="remove it"
                 )

@@ -192,7 +192,7 @@ _known = st.sampled_from(sorted(set(KNOWN_SPF_LOOKUPS) - {"amazonses.com"}))  # 
 _mechanism = st.one_of(
     _known.map(lambda d: f"include:{d}"),
     st.from_regex(r"include:[a-z]{3,8}\.example\.(com|net)", fullmatch=True),
-    st.from_regex(r"ip4:203\.0\.113\.[0-9]{1,2}", fullmatch=True),
+    st.from_regex(r"ip4:203\.0\.113\.[1-9][0-9]?", fullmatch=True),  # no leading zeros (RFC 7208 qnum)
     st.just("mx"),
     st.just("a"),
 )
