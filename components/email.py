@@ -9,58 +9,168 @@ alignment in DMARC; Easy DKIM signs as the domain itself, so DKIM aligns either 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_cloudflare as cf
+from pulumi_aws.sesv2.outputs import EmailIdentityDkimSigningAttributes
 
 from components.alerts import AlertRouting
-from components.config import StackConfig
+from components.config import SPF_MAX_LOOKUPS, StackConfig
 from components.dns import declare_record, record_comment
 
+#: Easy DKIM always hands out three tokens, one CNAME each.
 DKIM_TOKENS = 3
+#: The events worth a page: mail that did not arrive, and recipients who said it was spam.
 SES_EVENTS = ["BOUNCE", "COMPLAINT", "REJECT", "DELIVERY_DELAY"]
 MAIL_FROM_SPF = "v=spf1 include:amazonses.com ~all"
+RECORD_TTL = 3600
+OWNER = "platform"
+#: What SES does when it cannot find the MAIL FROM MX. USE_DEFAULT_VALUE sends with amazonses.com as the
+#: MAIL FROM instead: SPF then stops aligning, but DMARC still passes through the aligned Easy DKIM
+#: signature, so invites and password resets keep arriving. REJECT_MESSAGE would fail every send with
+#: MailFromDomainNotVerified, including during the hours after the first deploy while SES has not yet seen
+#: the MX. A missing MX is caught by `launchready verify` (MailFromDomainStatus), not by users.
+BEHAVIOR_ON_MX_FAILURE = "USE_DEFAULT_VALUE"
+
+
+@dataclass(frozen=True)
+class EmailRecord:
+    """One DNS record the email area declares: its logical name, what it holds, and why it exists."""
+
+    logical: str  # stable resource name, e.g. "dmarc-txt"
+    name: pulumi.Input[str]  # fully qualified; an Output for the DKIM records
+    type: str
+    content: pulumi.Input[str]
+    purpose: str  # short enough to fit a record comment untruncated
+    priority: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """A row of the handover's record list, in the shape of the DNS map rows."""
+        row: dict[str, Any] = {
+            "name": self.name,
+            "type": self.type,
+            "content": self.content,
+            "proxied": False,
+            "ttl": RECORD_TTL,
+            "purpose": self.purpose,
+            "owner": OWNER,
+        }
+        if self.priority is not None:
+            row["priority"] = self.priority
+        return row
+
+
+@dataclass(frozen=True)
+class ReputationAlarm:
+    """A CloudWatch alarm on an account-wide SES reputation metric (a fraction, 0-1)."""
+
+    key: str  # "bounce-rate"
+    metric: str  # "Reputation.BounceRate"
+    threshold: float
+    review_at: float  # SES puts the account under review here
+    pause_at: float  # SES may pause sending here
+
+    @property
+    def logical(self) -> str:
+        return f"ses-{self.key}-alarm"
+
+    def name(self, prefix: str) -> str:
+        return f"{prefix}-ses-{self.key}"
+
+    @property
+    def description(self) -> str:
+        what = self.key.removesuffix("-rate")
+        return (
+            f"SES {what} rate reached {self.threshold:.2%} in the last hour. SES reviews the account at "
+            f"{self.review_at:.1%} and may pause all sending at {self.pause_at:.1%}: find the addresses in the "
+            f"{what} events on this topic and stop mailing them."
+        )
 
 
 def render_dmarc(cfg: StackConfig) -> str:
-    """The DMARC record: policy from config (prod default quarantine), relaxed alignment, mailto reports."""
+    """The DMARC record: policy from config (prod default quarantine), relaxed alignment, mailto reports.
+
+    `pct` is written only when it is not 100 (the default; DMARCbis drops the tag). SPF alignment must be
+    relaxed because SPF authenticates the MAIL FROM subdomain, not the From domain itself.
+    """
     dmarc = cfg.email.dmarc
-    policy = cfg.dmarc_policy.value
-    sub = (dmarc.subdomain_policy or cfg.dmarc_policy).value
-    tags = [("v", "DMARC1"), ("p", policy), ("sp", sub)]
+    policy = cfg.dmarc_policy
+    subdomain_policy = dmarc.subdomain_policy or policy
+    tags = [("v", "DMARC1"), ("p", policy.value), ("sp", subdomain_policy.value)]
     if dmarc.percent != 100:
         tags.append(("pct", str(dmarc.percent)))
-    tags += [("rua", ",".join(f"mailto:{a}" for a in dmarc.rua)), ("adkim", "r"), ("aspf", "r"), ("fo", "1")]
+    tags += [
+        ("rua", ",".join(f"mailto:{address}" for address in dmarc.rua)),
+        ("adkim", "r"),
+        ("aspf", "r"),
+    ]
     return "; ".join(f"{k}={v}" for k, v in tags)
 
 
 def mail_from_mx(cfg: StackConfig) -> str:
+    """Where receivers send bounces for the MAIL FROM domain: SES's feedback endpoint in the SES region."""
     return f"feedback-smtp.{cfg.email.ses_region}.amazonses.com"
 
 
-def static_email_records(cfg: StackConfig) -> list[dict[str, Any]]:
-    """The records whose content is known before SES answers (DKIM CNAMEs come from the identity)."""
+def dkim_name(token: str, domain: str) -> str:
+    return f"{token}._domainkey.{domain}"
+
+
+def dkim_target(token: str) -> str:
+    return f"{token}.dkim.amazonses.com"
+
+
+def static_email_records(cfg: StackConfig) -> list[EmailRecord]:
+    """The records whose content is known before SES answers (the DKIM CNAMEs come from the identity)."""
+    spf = cfg.email.spf
     return [
-        {"name": cfg.mail_from_domain, "type": "MX", "content": mail_from_mx(cfg), "priority": 10,
-         "proxied": False, "purpose": "MAIL FROM: where receivers send bounces (SES feedback)"},
-        {"name": cfg.mail_from_domain, "type": "TXT", "content": MAIL_FROM_SPF, "proxied": False,
-         "purpose": "MAIL FROM: SPF for the bounce domain, so SPF passes and aligns"},
-        {"name": cfg.domain, "type": "TXT", "content": cfg.email.spf.record, "proxied": False,
-         "purpose": f"SPF of the domain ({cfg.email.spf.lookup_count} DNS lookups of 10)"},
-        {"name": f"_dmarc.{cfg.domain}", "type": "TXT", "content": render_dmarc(cfg), "proxied": False,
-         "purpose": "DMARC: what receivers do with mail that fails SPF and DKIM, and where reports go"},
+        EmailRecord("mail-from-mx", cfg.mail_from_domain, "MX", mail_from_mx(cfg),
+                    "MAIL FROM: receivers send bounces to SES here", priority=10),
+        EmailRecord("mail-from-spf-txt", cfg.mail_from_domain, "TXT", MAIL_FROM_SPF,
+                    "MAIL FROM SPF: SES may send as the bounce domain"),
+        EmailRecord("spf-txt", cfg.domain, "TXT", spf.record,
+                    f"SPF: who may send as the domain ({spf.lookup_count} of {SPF_MAX_LOOKUPS} DNS lookups)"),
+        EmailRecord("dmarc-txt", f"_dmarc.{cfg.domain}", "TXT", render_dmarc(cfg),
+                    "DMARC: policy for unauthenticated mail, and where reports go"),
     ]
 
 
-def _nth(i: int) -> Callable[[list[str]], str]:
-    def pick(tokens: list[str]) -> str:
-        return tokens[i]
+def reputation_alarms(cfg: StackConfig) -> list[ReputationAlarm]:
+    """Alarms below the levels where SES reviews (5% bounces, 0.1% complaints) or pauses (10%, 0.5%)."""
+    return [
+        ReputationAlarm("bounce-rate", "Reputation.BounceRate", cfg.email.bounce_rate_threshold, 0.05, 0.10),
+        ReputationAlarm("complaint-rate", "Reputation.ComplaintRate", cfg.email.complaint_rate_threshold,
+                        0.001, 0.005),
+    ]
+
+
+def _dkim_token(index: int, domain: str) -> Callable[[EmailIdentityDkimSigningAttributes | None], str]:
+    """Picks token `index` out of the identity's dkimSigningAttributes once SES has answered."""
+
+    def pick(attributes: EmailIdentityDkimSigningAttributes | None) -> str:
+        tokens = list(attributes.tokens or []) if attributes is not None else []
+        if len(tokens) != DKIM_TOKENS:
+            raise ValueError(
+                f"SES returned {len(tokens)} Easy DKIM tokens for {domain}, expected {DKIM_TOKENS}; "
+                "check the identity's DKIM settings in the SES console"
+            )
+        return str(tokens[index])
 
     return pick
 
 
 class EmailSending(pulumi.ComponentResource):
+    """The SES identity, configuration set, events, MAIL FROM, reputation alarms and every email DNS record."""
+
+    identity: aws.sesv2.EmailIdentity
+    configuration_set: aws.sesv2.ConfigurationSet
+    dns_records: dict[str, cf.DnsRecord]
+    alarms: dict[str, aws.cloudwatch.MetricAlarm]
+    records: list[EmailRecord]
+
     def __init__(
         self, name: str, cfg: StackConfig, alerts: AlertRouting, opts: pulumi.ResourceOptions | None = None
     ) -> None:
@@ -71,21 +181,28 @@ class EmailSending(pulumi.ComponentResource):
         zone_id = cfg.zone.zone_id
         topic_arn = alerts.topic_arn(region)
         stack = pulumi.get_stack()
-        set_name = f"{pulumi.get_project()}-{stack}"
+        prefix = f"{pulumi.get_project()}-{stack}"
+        tags = {"stack": stack, "purpose": "email"}
+        self.region = region
+        self.mail_from_domain = cfg.mail_from_domain
+        self.dns_records = {}
+        self.records = []
 
-        config_set = aws.sesv2.ConfigurationSet(
+        self.configuration_set = aws.sesv2.ConfigurationSet(
             "ses-configuration-set",
-            configuration_set_name=set_name,
+            configuration_set_name=prefix,
             delivery_options={"tls_policy": "REQUIRE"},
             reputation_options={"reputation_metrics_enabled": True},
             suppression_options={"suppressed_reasons": ["BOUNCE", "COMPLAINT"]},
             sending_options={"sending_enabled": True},
+            tags=tags,
             region=region,
             opts=child,
         )
+        set_name = self.configuration_set.configuration_set_name
         aws.sesv2.ConfigurationSetEventDestination(
             "ses-events-to-alerts",
-            configuration_set_name=config_set.configuration_set_name,
+            configuration_set_name=set_name,
             event_destination_name="alerts",
             event_destination={
                 "enabled": True,
@@ -98,97 +215,92 @@ class EmailSending(pulumi.ComponentResource):
         self.identity = aws.sesv2.EmailIdentity(
             "ses-identity",
             email_identity=domain,
-            configuration_set_name=config_set.configuration_set_name,
+            configuration_set_name=set_name,
             dkim_signing_attributes={"next_signing_key_length": "RSA_2048_BIT"},
+            tags=tags,
             region=region,
             opts=child,
         )
 
-        tokens = self.identity.dkim_signing_attributes.apply(lambda d: list(d.tokens or []) if d else [])
-        self.records: list[dict[str, Any]] = []
+        # The tokens are unknown until SES creates the identity: each record takes one of them as an Output,
+        # so the three records exist in every preview and depend on the identity.
         for i in range(DKIM_TOKENS):
-            token = tokens.apply(_nth(i))
-            declare_record(
-                f"dkim-{i + 1}-cname",
-                zone_id=zone_id,
-                name=token.apply(lambda t: f"{t}._domainkey.{domain}"),
-                type="CNAME",
-                content=token.apply(lambda t: f"{t}.dkim.amazonses.com"),
-                proxied=False,
-                ttl=3600,
-                comment=record_comment(f"SES Easy DKIM key {i + 1} of {DKIM_TOKENS}", "platform"),
-                parent=self,
+            token = self.identity.dkim_signing_attributes.apply(_dkim_token(i, domain))
+            self._declare(
+                EmailRecord(
+                    f"dkim-{i + 1}-cname",
+                    token.apply(lambda t: dkim_name(t, domain)),
+                    "CNAME",
+                    token.apply(dkim_target),
+                    f"DKIM key {i + 1} of {DKIM_TOKENS} (SES Easy DKIM): receivers fetch the public key here",
+                ),
+                zone_id,
             )
-            self.records.append({
-                "name": token.apply(lambda t: f"{t}._domainkey.{domain}"), "type": "CNAME",
-                "content": token.apply(lambda t: f"{t}.dkim.amazonses.com"), "proxied": False,
-                "purpose": f"DKIM key {i + 1} of {DKIM_TOKENS} (token known after deploy)",
-            })
 
-        logical = {("MX", cfg.mail_from_domain): "mail-from-mx", ("TXT", cfg.mail_from_domain): "mail-from-spf-txt",
-                   ("TXT", domain): "spf-txt", ("TXT", f"_dmarc.{domain}"): "dmarc-txt"}
-        mail_from_records = []
-        for rec in static_email_records(cfg):
-            record = declare_record(
-                logical[(rec["type"], rec["name"])],
-                zone_id=zone_id,
-                name=rec["name"],
-                type=rec["type"],
-                content=rec["content"],
-                priority=rec.get("priority"),
-                proxied=False,
-                ttl=3600,
-                comment=record_comment(rec["purpose"], "platform"),
-                parent=self,
-            )
-            if rec["name"] == cfg.mail_from_domain:
-                mail_from_records.append(record)
-            self.records.append(rec)
+        declared = {rec.logical: self._declare(rec, zone_id) for rec in static_email_records(cfg)}
+        mail_from_records: list[pulumi.Resource] = [declared["mail-from-mx"], declared["mail-from-spf-txt"]]
 
         aws.sesv2.EmailIdentityMailFromAttributes(
             "ses-mail-from",
             email_identity=self.identity.email_identity,
             mail_from_domain=cfg.mail_from_domain,
-            # Fall back to amazonses.com if the MX is ever missing: mail still goes out (SPF then aligns only
-            # through DKIM) rather than password resets failing outright.
-            behavior_on_mx_failure="USE_DEFAULT_VALUE",
+            behavior_on_mx_failure=BEHAVIOR_ON_MX_FAILURE,
             region=region,
             opts=pulumi.ResourceOptions(parent=self, depends_on=mail_from_records),
         )
 
+        self.alarms = {}
         self.alarm_names: dict[str, str] = {}
-        for metric, threshold, key in (
-            ("Reputation.BounceRate", cfg.email.bounce_rate_threshold, "bounce-rate"),
-            ("Reputation.ComplaintRate", cfg.email.complaint_rate_threshold, "complaint-rate"),
-        ):
-            alarm_name = f"{set_name}-ses-{key}"
-            aws.cloudwatch.MetricAlarm(
-                f"ses-{key}-alarm",
-                name=alarm_name,
-                alarm_description=f"SES {metric} reached {threshold}; SES reviews accounts at 5% bounces / "
-                                  "0.1% complaints",
+        for alarm in reputation_alarms(cfg):
+            self.alarm_names[alarm.key] = alarm.name(prefix)
+            self.alarms[alarm.key] = aws.cloudwatch.MetricAlarm(
+                alarm.logical,
+                name=alarm.name(prefix),
+                alarm_description=alarm.description,
                 namespace="AWS/SES",
-                metric_name=metric,
+                metric_name=alarm.metric,
                 statistic="Maximum",
                 period=3600,
                 evaluation_periods=1,
-                threshold=threshold,
+                threshold=alarm.threshold,
                 comparison_operator="GreaterThanOrEqualToThreshold",
-                treat_missing_data="notBreaching",
+                treat_missing_data="notBreaching",  # no mail sent, no rate: nothing is wrong
                 alarm_actions=[topic_arn],
                 ok_actions=[topic_arn],
+                tags=tags,
                 region=region,
                 opts=child,
             )
-            self.alarm_names[key] = alarm_name
-        self.mail_from_domain = cfg.mail_from_domain
-        self.register_outputs({"identityArn": self.identity.arn, "mailFromDomain": self.mail_from_domain})
+
+        self.register_outputs(
+            {"identityArn": self.identity.arn, "mailFromDomain": self.mail_from_domain, "alarms": self.alarm_names}
+        )
+
+    def _declare(self, rec: EmailRecord, zone_id: str) -> cf.DnsRecord:
+        """Every email record is DNS-only: a proxied record answers with Cloudflare's addresses."""
+        record = declare_record(
+            rec.logical,
+            zone_id=zone_id,
+            name=rec.name,
+            type=rec.type,
+            content=rec.content,
+            priority=rec.priority,
+            proxied=False,
+            ttl=RECORD_TTL,
+            comment=record_comment(rec.purpose, OWNER),
+            parent=self,
+        )
+        self.dns_records[rec.logical] = record
+        self.records.append(rec)
+        return record
 
     def exports(self) -> dict[str, pulumi.Input[object]]:
         """Stack outputs this component contributes (the handover reads them)."""
         return {
-            "emailRecords": self.records,
+            "emailRecords": [rec.to_json() for rec in self.records],
             "sesIdentityArn": self.identity.arn,
+            "sesRegion": self.region,
+            "sesConfigurationSet": self.configuration_set.configuration_set_name,
             "mailFromDomain": self.mail_from_domain,
             "sesAlarms": self.alarm_names,
         }
