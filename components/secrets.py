@@ -1,10 +1,14 @@
 """The app's secrets in AWS Secrets Manager, encrypted with a customer-managed KMS key.
 
-Values never pass through state: each secret gets a `SecretVersion` with the write-only
-`secret_string_wo` (only its version number is stored; bump `rotation_version` to write a new value).
-A value is either generated (Secrets Manager's random password, never in config) or read from a Pulumi
-secret config value (`pulumi config set --secret launchready:<configKey> ...`). The app's role may read
-exactly these secrets and decrypt only through Secrets Manager; nobody may attach a public policy.
+Values stay out of the provider's state: each secret gets a `SecretVersion` with the write-only
+`secret_string_wo`, and only its version number (`secrets.items[].valueVersion`) is diffed; bump it to
+write a new value into that one secret. The value is marked secret on its way in, so Pulumi's own
+checkpoint holds it encrypted at most (the bridge still records write-only inputs, encrypted:
+pulumi-terraform-bridge#3201). A value is either generated (Secrets Manager's `GetRandomPassword`, asked
+at deploy time: never in config, never in a resource's state) or read from a Pulumi secret config value
+(`pulumi config set --secret launchready:<configKey> ...`). The app's role may read exactly these secrets
+and decrypt only through Secrets Manager; nobody outside the account may touch them, and no public
+resource policy can be attached.
 """
 
 from __future__ import annotations
@@ -17,8 +21,6 @@ import pulumi_aws as aws
 
 from components.config import NAMESPACE, SecretEntry, SecretSource, StackConfig
 
-#: Bump to write new values into every secret (write-only values are not diffed).
-ROTATION_VERSION = 1
 RUNBOOK_DEFAULT = "docs/runbook.md#rotate-a-secret"
 
 
@@ -55,6 +57,26 @@ def read_policy(secret_arns: list[str], key_arn: str, region: str) -> str:
                     "Resource": key_arn,
                     "Condition": {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}},
                 },
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def resource_policy(secret_arn: str, account_id: str) -> str:
+    """Nobody outside the account may do anything with the secret (on top of block_public_policy)."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "DenyOutsideTheAccount",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "secretsmanager:*",
+                    "Resource": secret_arn,
+                    "Condition": {"StringNotEquals": {"aws:PrincipalAccount": account_id}},
+                }
             ],
         },
         sort_keys=True,
@@ -104,6 +126,9 @@ class AppSecrets(pulumi.ComponentResource):
                       opts=child)
 
         self.secrets: dict[str, aws.secretsmanager.Secret] = {}
+        self.versions: dict[str, aws.secretsmanager.SecretVersion] = {}
+        self.policies: dict[str, aws.secretsmanager.SecretPolicy] = {}
+        self.read_policy: aws.iam.RolePolicy | None = None
         self.inventory: list[dict[str, Any]] = []
         for entry in cfg.secrets.items:
             secret = aws.secretsmanager.Secret(
@@ -121,28 +146,18 @@ class AppSecrets(pulumi.ComponentResource):
                     password_length=entry.length, exclude_punctuation=True, opts=invoke).random_password)
             else:
                 value = config.require_secret(entry.config_key or "")
-            aws.secretsmanager.SecretVersion(
+            self.versions[entry.name] = aws.secretsmanager.SecretVersion(
                 f"secret-{entry.name}-value",
                 secret_id=secret.id,
                 secret_string_wo=value,
-                secret_string_wo_version=ROTATION_VERSION,
+                secret_string_wo_version=entry.value_version,
                 opts=child,
             )
-            aws.secretsmanager.SecretPolicy(
+            self.policies[entry.name] = aws.secretsmanager.SecretPolicy(
                 f"secret-{entry.name}-policy",
                 secret_arn=secret.arn,
                 block_public_policy=True,
-                policy=secret.arn.apply(lambda arn: json.dumps({
-                    "Version": "2012-10-17",
-                    "Statement": [{
-                        "Sid": "DenyOutsideTheAccount",
-                        "Effect": "Deny",
-                        "Principal": "*",
-                        "Action": "secretsmanager:*",
-                        "Resource": arn,
-                        "Condition": {"StringNotEquals": {"aws:PrincipalAccount": "${aws:ResourceAccount}"}},
-                    }],
-                }, sort_keys=True)),
+                policy=pulumi.Output.all(secret.arn, account_id).apply(lambda a: resource_policy(a[0], a[1])),
                 opts=child,
             )
             self.secrets[entry.name] = secret
@@ -152,13 +167,14 @@ class AppSecrets(pulumi.ComponentResource):
                 "description": entry.description,
                 "owner": entry.owner,
                 "rotationDays": entry.rotation_days,
+                "valueVersion": entry.value_version,
                 "source": entry.source.value,
                 "runbook": entry.runbook or RUNBOOK_DEFAULT,
             })
 
         if self.secrets:
             arns = [s.arn for s in self.secrets.values()]
-            aws.iam.RolePolicy(
+            self.read_policy = aws.iam.RolePolicy(
                 "app-read-secrets",
                 role=cfg.secrets.app_role_name,
                 name=f"{project}-{stack}-read-secrets",
