@@ -1,0 +1,136 @@
+"""`launchready scan`: secrets in the working tree, the git history and the Pulumi stack files.
+
+detect-secrets (every plugin and default filter) reads the files git tracks or would track (untracked but
+not ignored) and every file version that a commit reachable from HEAD added; a stack-file check finds
+plaintext credentials in `Pulumi.*.yaml` and says the `pulumi config set --secret` fix. Findings that a
+reviewer accepted as false positives live in `.secrets.baseline` (detect-secrets' format).
+
+Exit codes: 0 nothing outside the baseline, 1 findings, 2 usage error (not a git repository when the
+history is wanted, an unreadable baseline). The secret values are never printed: only their SHA-1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from launchready.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from launchready.scanning import baseline as baseline_mod
+from launchready.scanning import gitrepo
+from launchready.scanning.engine import ScanResult, ScanUsageError, scan
+from launchready.scanning.findings import HISTORY, Finding
+
+BASELINE_NAME = ".secrets.baseline"
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--path", type=Path, default=None,
+        help="directory to scan (default: the root of the git repository holding the current directory)",
+    )
+    parser.add_argument("--no-history", action="store_true", help="scan the files as they are, not the git history")
+    parser.add_argument(
+        "--baseline", type=Path, default=None,
+        help=f"reviewed false positives, detect-secrets' format (default: {BASELINE_NAME} in the scanned directory)",
+    )
+    parser.add_argument(
+        "--update-baseline", action="store_true",
+        help="write every current finding to the baseline (review each one first: it will be accepted)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def _short(commit: str | None) -> str:
+    return commit[:10] if commit else ""
+
+
+def _describe(f: Finding) -> list[str]:
+    where = f"{f.path}:{f.line}"
+    if f.source == HISTORY:
+        where = f"{_short(f.commit)} {where}"
+    head = f"  {where}  {f.type}"
+    if f.key:
+        head += f"  {f.key}"
+    head += f"  (sha1 {f.hashed_secret[:12]})"
+    lines = [head]
+    if f.source == HISTORY:
+        lines.append(f"      only in the history now: commit {_short(f.commit)} added it and every clone still has it")
+    elif f.commit:
+        lines.append(f"      committed in {_short(f.commit)}")
+    if f.fix:
+        lines.append(f"      fix: {f.fix}")
+    return lines
+
+
+def _summary(result: ScanResult) -> str:
+    text = f"scanned {result.files_scanned} files"
+    if result.history:
+        text += f" and {result.blobs_scanned} file versions from {result.commits_scanned} commits"
+    if result.blobs_too_big:
+        text += f" ({result.blobs_too_big} file versions over {gitrepo.MAX_BLOB_BYTES // 1024 // 1024} MiB skipped)"
+    return text + f" in {result.root}"
+
+
+_ADVICE = """\
+What to do:
+  - a real secret: rotate it first (once committed, deleting it is not enough: every clone keeps the
+    history), then remove it; for stack files use the fix shown.
+  - a false positive: review it, then run `launchready scan --update-baseline` and commit {baseline}
+    (or mark the line with a `pragma: allowlist secret` comment)."""
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.path is not None:
+        root = args.path.resolve()
+        if not root.is_dir():
+            print(f"error: --path {args.path}: no such directory", file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        cwd = Path.cwd()
+        root = gitrepo.toplevel(cwd) or cwd
+    baseline_path = (args.baseline.resolve() if args.baseline is not None else root / BASELINE_NAME)
+    try:
+        # An explicit --baseline must exist, unless it is about to be written.
+        baseline = baseline_mod.load(baseline_path, must_exist=args.baseline is not None and not args.update_baseline)
+        progress = (lambda msg: print(f"{msg}...", file=sys.stderr)) if sys.stderr.isatty() else None
+        result = scan(root, baseline, history=not args.no_history, progress=progress)
+    except (ScanUsageError, baseline_mod.BaselineError, gitrepo.GitError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    if args.update_baseline:
+        text = baseline_mod.render(result.findings, result.settings, baseline)
+        try:
+            baseline_path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"error: cannot write {baseline_path}: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        added = result.new
+        if args.json:
+            json.dump({**result.to_json(), "baseline_written": True}, sys.stdout, indent=2)
+            sys.stdout.write("\n")
+            return EXIT_OK
+        print(f"{_summary(result)}: wrote {len(result.findings)} findings to {baseline_path}")
+        if added:
+            print(f"{len(added)} of them are new in the baseline; each must be a reviewed false positive:")
+            for f in added:
+                print("\n".join(_describe(f)))
+        return EXIT_OK
+
+    new = result.new
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_FAILED if new else EXIT_OK
+    accepted = len(result.findings) - len(new)
+    accepted_text = f"; {accepted} reviewed false positives in the baseline" if accepted else ""
+    if not new:
+        print(f"no secrets found: {_summary(result)}{accepted_text}")
+        return EXIT_OK
+    print(f"{len(new)} possible secrets not in the baseline {baseline_path}: {_summary(result)}{accepted_text}")
+    for f in new:
+        print("\n".join(_describe(f)))
+    print(_ADVICE.format(baseline=baseline_path.name))
+    return EXIT_FAILED

@@ -1,0 +1,150 @@
+"""One scan: the working tree, the history of HEAD and the stack files, judged against the baseline."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from detect_secrets.settings import get_plugins
+
+from launchready.scanning import gitrepo
+from launchready.scanning.baseline import Baseline, BaselineError
+from launchready.scanning.detector import Blob, scan_files, scan_history, settings
+from launchready.scanning.findings import HISTORY, STACK_PLAINTEXT, TREE, Finding
+from launchready.scanning.stackfiles import is_stack_file, scan_stack_text
+
+
+class ScanUsageError(Exception):
+    """The scan cannot run as asked (not a git repository, no such directory); the message says why."""
+
+
+@dataclass
+class ScanResult:
+    root: Path
+    baseline: Path
+    history: bool
+    files_scanned: int = 0
+    commits_scanned: int = 0
+    blobs_scanned: int = 0
+    blobs_too_big: int = 0
+    #: every finding, each marked `baselined` when the baseline accepts it
+    findings: list[Finding] = field(default_factory=list)
+    #: the detect-secrets settings in force, in baseline form
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def new(self) -> list[Finding]:
+        """Findings the baseline does not accept: each one fails the scan."""
+        return [f for f in self.findings if not f.baselined]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "root": str(self.root),
+            "baseline": str(self.baseline),
+            "history": self.history,
+            "files_scanned": self.files_scanned,
+            "commits_scanned": self.commits_scanned,
+            "blobs_scanned": self.blobs_scanned,
+            "blobs_skipped_too_big": self.blobs_too_big,
+            "baselined": sum(1 for f in self.findings if f.baselined),
+            "findings": [f.to_json() for f in self.new],
+        }
+
+
+def _drop_lines_the_stack_check_explains(findings: list[Finding]) -> list[Finding]:
+    """A plaintext stack-file secret is also a detect-secrets keyword hit; keep the one that says the fix."""
+    stack_lines = {(f.source, f.commit, f.path, f.line) for f in findings if f.type == STACK_PLAINTEXT}
+    return [
+        f for f in findings
+        if f.type == STACK_PLAINTEXT or (f.source, f.commit, f.path, f.line) not in stack_lines
+    ]
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _relative(path: Path, root: Path) -> str | None:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+def scan(
+    root: Path,
+    baseline: Baseline,
+    history: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> ScanResult:
+    """Scan `root` (a directory; a git work tree when `history`). Raises ScanUsageError, BaselineError."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise ScanUsageError(f"{root} is not a directory")
+    in_git = gitrepo.toplevel(root) is not None
+    if history and not in_git:
+        raise ScanUsageError(
+            f"{root} is not a git repository, so there is no history to scan (use --no-history for the files only)"
+        )
+    say = progress or (lambda _msg: None)
+    result = ScanResult(root=root, baseline=baseline.path, history=history)
+    skip = _relative(baseline.path, root)
+    files = [f for f in gitrepo.worktree_files(root, in_git) if f != skip]
+    result.files_scanned = len(files)
+
+    with settings(baseline.settings) as in_force:
+        try:
+            get_plugins()
+        except Exception as exc:  # a baseline naming a plugin or filter this detect-secrets does not have
+            raise BaselineError(
+                f"the baseline {baseline.path} configures plugins detect-secrets cannot load: {exc}"
+            ) from None
+        result.settings = in_force
+        say(f"scanning {len(files)} files")
+        tree = scan_files(root, files, TREE)
+        for name in files:
+            if is_stack_file(name):
+                text = _read_text(root / name)
+                if text is not None:
+                    tree.extend(scan_stack_text(name, text, TREE))
+        tree = _drop_lines_the_stack_check_explains(tree)
+
+        past: list[Finding] = []
+        if history:
+            result.commits_scanned, blobs = gitrepo.history_blobs(root)
+            blobs = [b for b in blobs if b.path != skip]
+            say(f"scanning {len(blobs)} file versions from {result.commits_scanned} commits")
+            contents, result.blobs_too_big = gitrepo.read_blobs(root, [b.blob for b in blobs])
+            versions = [Blob(b.path, contents[b.blob], b.commit) for b in blobs if b.blob in contents]
+            result.blobs_scanned = len(versions)
+            found = scan_history(versions, HISTORY)
+            for version in versions:
+                if is_stack_file(version.path):
+                    text = version.content.decode("utf-8", "replace")
+                    found.extend(scan_stack_text(version.path, text, HISTORY, version.commit))
+            # keep the order of the history (oldest first): the first finding of a secret names its commit
+            order = {(v.commit, v.path): i for i, v in enumerate(versions)}
+            found.sort(key=lambda f: (order[(f.commit or "", f.path)], f.line))
+            past = _drop_lines_the_stack_check_explains(found)
+
+    # The earliest commit that added each secret; a secret still in the tree is reported once, as a tree
+    # finding that names the commit that added it.
+    first_commit: dict[tuple[str, str, str], Finding] = {}
+    for f in past:
+        first_commit.setdefault(f.identity, f)
+    in_tree = {f.identity for f in tree}
+    findings = [
+        dataclasses.replace(f, commit=first_commit[f.identity].commit if f.identity in first_commit else None)
+        for f in tree
+    ]
+    findings.extend(f for identity, f in first_commit.items() if identity not in in_tree)
+    findings = [dataclasses.replace(f, baselined=baseline.accepts(f)) for f in findings]
+    findings.sort(key=lambda f: (f.source != TREE, f.path, f.line, f.type))
+    result.findings = findings
+    return result

@@ -1,0 +1,152 @@
+"""What the scan reads through git: the working tree's files and every blob in the history of HEAD."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+#: history blobs larger than this are not read (generated files, archives); their count is reported
+MAX_BLOB_BYTES = 2 * 1024 * 1024
+#: directories never walked when the directory is not a git repository
+SKIP_DIRS = frozenset(
+    {".git", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+     ".hypothesis", ".tox"}
+)
+_NULL_SHA = "0" * 40
+_COMMIT_MARK = "\x01"
+
+
+class GitError(Exception):
+    """git failed or the directory is not a repository; the message says which."""
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        result = subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=root, input=stdin, capture_output=True, check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed (it is needed to list files and read the history)") from None
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {message[-1] if message else 'exit ' + str(result.returncode)}")
+    return result.stdout
+
+
+def toplevel(directory: Path) -> Path | None:
+    """The root of the git work tree holding `directory`, or None when it is not in one."""
+    try:
+        out = _git(directory, "rev-parse", "--show-toplevel")
+    except GitError:
+        return None
+    return Path(out.decode("utf-8").strip())
+
+
+def has_commits(root: Path) -> bool:
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    except GitError:
+        return False
+    return True
+
+
+def worktree_files(root: Path, in_git: bool) -> list[str]:
+    """Paths (relative to `root`, POSIX) of the files to scan now: tracked and untracked-not-ignored ones.
+
+    Outside git every regular file is listed except those under SKIP_DIRS. Symlinks are never followed.
+    """
+    if in_git:
+        out = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+        names = sorted({n for n in out.decode("utf-8", "surrogateescape").split("\0") if n})
+    else:
+        names = []
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+            rel = Path(dirpath).relative_to(root)
+            names.extend((rel / f).as_posix() for f in sorted(filenames))
+    return [n for n in names if (root / n).is_file() and not (root / n).is_symlink()]
+
+
+@dataclass(frozen=True)
+class HistoryBlob:
+    """A file version that a commit added: the commit, its path (relative to root) and the blob id."""
+
+    commit: str
+    path: str
+    blob: str
+
+
+def _added_blobs(root: Path) -> Iterator[HistoryBlob]:
+    """Every (commit, path, blob) that a commit reachable from HEAD added or changed, oldest first.
+
+    Merges are diffed against each parent (`-m`), so a blob only a conflict resolution introduced is seen too.
+    `--relative` keeps the paths relative to `root` (and the history to it) when root is a sub-directory.
+    """
+    out = _git(
+        root, "log", "-z", "--reverse", "-m", "--raw", "--no-abbrev", "--no-renames", "--relative",
+        f"--format={_COMMIT_MARK}%H", "HEAD",
+    )
+    tokens = out.decode("utf-8", "surrogateescape").split("\0")
+    commit = ""
+    header: str | None = None
+    for raw in tokens:
+        token = raw.lstrip("\n")
+        if header is not None:
+            fields = header[1:].split()
+            # :srcmode dstmode srcsha dstsha status
+            if len(fields) >= 5:
+                dst_mode, dst_sha, status = fields[1], fields[3], fields[4]
+                if status[0] in "AMTC" and dst_sha != _NULL_SHA and dst_mode.startswith("100"):
+                    yield HistoryBlob(commit, raw, dst_sha)
+            header = None
+        elif token.startswith(_COMMIT_MARK):
+            commit = token[1:].strip()
+        elif token.startswith(":"):
+            header = token
+
+
+def history_blobs(root: Path) -> tuple[int, list[HistoryBlob]]:
+    """The number of commits in HEAD's history and the first appearance of each (path, blob)."""
+    if not has_commits(root):
+        return 0, []
+    commits = int(_git(root, "rev-list", "--count", "HEAD").decode().strip() or 0)
+    seen: set[tuple[str, str]] = set()
+    blobs: list[HistoryBlob] = []
+    for item in _added_blobs(root):
+        if (item.path, item.blob) not in seen:
+            seen.add((item.path, item.blob))
+            blobs.append(item)
+    return commits, blobs
+
+
+def read_blobs(root: Path, blob_ids: list[str]) -> tuple[dict[str, bytes], int]:
+    """Contents of the given blobs (each read once); blobs over MAX_BLOB_BYTES are left out and counted."""
+    unique = list(dict.fromkeys(blob_ids))
+    if not unique:
+        return {}, 0
+    check = _git(root, "cat-file", "--batch-check", stdin="\n".join(unique).encode() + b"\n")
+    wanted: list[str] = []
+    too_big = 0
+    for line in check.decode().splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] == "blob":
+            if int(parts[2]) <= MAX_BLOB_BYTES:
+                wanted.append(parts[0])
+            else:
+                too_big += 1
+    if not wanted:
+        return {}, too_big
+    out = _git(root, "cat-file", "--batch", stdin="\n".join(wanted).encode() + b"\n")
+    contents: dict[str, bytes] = {}
+    pos = 0
+    while pos < len(out):
+        end = out.index(b"\n", pos)
+        sha, _kind, size_text = out[pos:end].decode().split()
+        size = int(size_text)
+        contents[sha] = out[end + 1 : end + 1 + size]
+        pos = end + 1 + size + 1  # the content is followed by a newline
+    return contents, too_big

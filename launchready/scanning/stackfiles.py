@@ -1,0 +1,144 @@
+"""Plaintext credentials in Pulumi stack files (`Pulumi.<stack>.yaml`) and the project file's config.
+
+A value is flagged when it sits under a secret-like key (password, token, api key, private key, secret, dsn,
+credentials, ...: the same rule the config schema applies, `components.config.is_secret_like_key`), when it
+is a URL with a user and password before its host, or when it is a webhook URL that carries a
+token. `secure:` values (Pulumi's ciphertext) are what they should be and are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import parse_qsl, urlsplit
+
+import yaml
+
+from components.config import is_secret_like_key, looks_like_credential_url
+from launchready.scanning.findings import STACK_PLAINTEXT, Finding, hash_secret
+
+_STACK_FILE_RE = re.compile(r"^Pulumi(\.[^/]+)?\.ya?ml$")
+#: keys that name a secret rather than hold one
+_REFERENCE_KEYS = frozenset({"configKey", "config_key", "sessionCookies", "session_cookies"})
+#: keys of the project file's config declarations whose value belongs to the enclosing key
+_VALUE_KEYS = frozenset({"value", "default"})
+_TOKENISH_RE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9_\-]{16,}$")
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def is_stack_file(path: str) -> bool:
+    """`Pulumi.yaml` (its config: section) or `Pulumi.<stack>.yaml`, at any depth."""
+    return bool(_STACK_FILE_RE.match(PurePosixPath(path).name))
+
+
+def _stack_name(path: str) -> str | None:
+    name = PurePosixPath(path).name
+    parts = name.split(".")
+    return ".".join(parts[1:-1]) or None
+
+
+def _webhook_with_token(value: str) -> bool:
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return False
+    pieces = [p for p in parts.path.split("/") if p] + [v for _, v in parse_qsl(parts.query)]
+    return any(_TOKENISH_RE.match(p) for p in pieces)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    key_path: str
+    top_key: str
+    nested: bool
+    line: int
+    value: str
+    why: str
+
+
+def _walk(
+    node: yaml.Node, key_path: str, top_key: str, owner_key: str, in_webhook: bool, nested: bool
+) -> Iterator[_Hit]:
+    if isinstance(node, yaml.MappingNode):
+        keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+        if keys == ["secure"]:
+            return  # Pulumi ciphertext
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = str(key_node.value)
+            if key in _VALUE_KEYS:
+                child_owner, child_path, child_nested = owner_key, key_path, nested
+            else:
+                child_owner, child_path, child_nested = key, f"{key_path}.{key}", True
+            yield from _walk(
+                value_node, child_path, top_key, child_owner, in_webhook or "webhook" in key.lower(), child_nested
+            )
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            yield from _walk(item, f"{key_path}[{i}]", top_key, owner_key, in_webhook, True)
+    elif isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG:
+        value = str(node.value)
+        if not value.strip():
+            return
+        why = ""
+        if is_secret_like_key(owner_key) and owner_key not in _REFERENCE_KEYS:
+            why = "a secret-like key holds a plaintext value"
+        elif looks_like_credential_url(value):
+            why = "a URL with credentials in it is a secret"
+        elif in_webhook and _webhook_with_token(value):
+            why = "a webhook URL carries its token"
+        if why:
+            yield _Hit(key_path, top_key, nested, node.start_mark.line + 1, value, why)
+
+
+def _fix(hit: _Hit, path: str) -> str:
+    stack = _stack_name(path)
+    stack_opt = f" --stack {stack}" if stack else " --stack <each stack>"
+    name = PurePosixPath(path).name
+    if not hit.nested:
+        then = "it replaces the plaintext line" if stack else f"then remove the plaintext from {name}"
+        return f"pulumi config set --secret {hit.top_key} '<value>'{stack_opt} ({then})"
+    namespace = hit.top_key.split(":", 1)[0] if ":" in hit.top_key else "<project>"
+    return (
+        f"pulumi config set --secret {namespace}:<someKey> '<value>'{stack_opt}, "
+        f"reference it (configKey: <someKey>) and remove the plaintext from {name}"
+    )
+
+
+def scan_stack_text(path: str, text: str, source: str, commit: str | None = None) -> list[Finding]:
+    """Findings in one stack or project file's text. A file that is not valid YAML yields none here."""
+    try:
+        doc = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(doc, yaml.MappingNode):
+        return []
+    findings: list[Finding] = []
+    for key_node, value_node in doc.value:
+        if not (isinstance(key_node, yaml.ScalarNode) and key_node.value == "config"):
+            continue
+        if not isinstance(value_node, yaml.MappingNode):
+            continue
+        for ck, cv in value_node.value:
+            if not isinstance(ck, yaml.ScalarNode):
+                continue
+            top = str(ck.value)
+            for hit in _walk(cv, top, top, top, "webhook" in top.lower(), False):
+                findings.append(
+                    Finding(
+                        source=source,
+                        path=path,
+                        line=hit.line,
+                        type=STACK_PLAINTEXT,
+                        hashed_secret=hash_secret(hit.value),
+                        commit=commit,
+                        key=hit.key_path,
+                        fix=f"{hit.why}: {_fix(hit, path)}",
+                    )
+                )
+    return findings
