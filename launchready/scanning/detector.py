@@ -57,11 +57,20 @@ def scan_files(root: Path, paths: list[str], source: str) -> list[Finding]:
 
 @dataclass(frozen=True)
 class Blob:
-    """A file version to scan: its path, its content and the commit that added it."""
+    """A file version from the history: its path, its content and the commit that added it."""
 
     path: str
     content: bytes
     commit: str
+
+
+@dataclass(frozen=True)
+class NewLines:
+    """The lines of a file version that no earlier version of the same path had, with their line numbers."""
+
+    path: str
+    commit: str
+    lines: list[tuple[int, str]]
 
 
 def _text(content: bytes) -> str | None:
@@ -73,46 +82,51 @@ def _text(content: bytes) -> str | None:
         return None  # detect-secrets skips files it cannot decode; so do we
 
 
-def scan_history(blobs: list[Blob], source: str) -> list[Finding]:
-    """Scan file versions, oldest first, as if each were the file at its path. Call inside `settings(...)`.
+def new_lines(blobs: list[Blob]) -> list[NewLines]:
+    """For versions in history order (oldest first): what each one added.
 
-    Each version contributes only the lines that no earlier version of the same path had: a line is scanned
-    once, in the first commit that holds it, so that commit is the one a finding names and the cost grows
-    with what the history added rather than with the number of versions. The new lines are written to
-    `<scratch>/<n>/<path>` (the file name drives detect-secrets' filters) and scanned in one parallel pass;
-    line numbers are mapped back to the version's own.
+    A line is then scanned once, in the first commit that holds it, so that commit is the one a finding
+    names, and the cost grows with what the history added rather than with the number of versions.
     """
     seen: dict[str, set[str]] = {}
+    out: list[NewLines] = []
+    for blob in blobs:
+        text = _text(blob.content)
+        if text is None:
+            continue
+        known = seen.setdefault(blob.path, set())
+        lines: list[tuple[int, str]] = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            stripped = line.rstrip()
+            if stripped and stripped not in known:
+                known.add(stripped)
+                lines.append((number, stripped))
+        if lines:
+            out.append(NewLines(blob.path, blob.commit, lines))
+    return out
+
+
+def scan_history(versions: list[NewLines], source: str) -> list[Finding]:
+    """detect-secrets over what each version added, as if it were the file at its path.
+
+    Call inside `settings(...)`. The new lines are written to `<scratch>/<n>/<path>` (the file name drives
+    detect-secrets' filters and transformers) and scanned in one parallel pass; line numbers are mapped back
+    to the version's own.
+    """
     with tempfile.TemporaryDirectory(prefix="launchready-scan-") as scratch:
-        names: list[str] = []
-        owners: dict[str, tuple[Blob, list[int]]] = {}
-        for n, blob in enumerate(blobs):
-            text = _text(blob.content)
-            if text is None:
-                continue
-            known = seen.setdefault(blob.path, set())
-            numbers: list[int] = []
-            lines: list[str] = []
-            for number, line in enumerate(text.splitlines(), start=1):
-                stripped = line.rstrip()
-                if stripped and stripped not in known:
-                    known.add(stripped)
-                    numbers.append(number)
-                    lines.append(stripped)
-            if not lines:
-                continue
-            name = f"{n}/{blob.path}"
+        owners: dict[str, NewLines] = {}
+        for n, version in enumerate(versions):
+            name = f"{n}/{version.path}"
             target = Path(scratch) / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            names.append(name)
-            owners[name] = (blob, numbers)
+            target.write_text("\n".join(line for _, line in version.lines) + "\n", encoding="utf-8")
+            owners[name] = version
         collection = SecretsCollection(root=scratch)
-        if names:
-            collection.scan_files(*names)
+        if owners:
+            collection.scan_files(*owners)
         out: list[Finding] = []
         for f in _findings(collection, source):
-            blob, numbers = owners[f.path]
-            line = numbers[f.line - 1] if 0 < f.line <= len(numbers) else 0
-            out.append(dataclasses.replace(f, path=blob.path, commit=blob.commit, line=line))
+            version = owners[f.path]
+            line = version.lines[f.line - 1][0] if 0 < f.line <= len(version.lines) else 0
+            out.append(dataclasses.replace(f, path=version.path, commit=version.commit, line=line))
         return out

@@ -10,9 +10,9 @@ from typing import Any
 
 from detect_secrets.settings import get_plugins
 
-from launchready.scanning import gitrepo
+from launchready.scanning import gitrepo, named
 from launchready.scanning.baseline import Baseline, BaselineError
-from launchready.scanning.detector import Blob, scan_files, scan_history, settings
+from launchready.scanning.detector import Blob, new_lines, scan_files, scan_history, settings
 from launchready.scanning.findings import HISTORY, STACK_PLAINTEXT, TREE, Finding
 from launchready.scanning.stackfiles import is_stack_file, scan_stack_text
 
@@ -54,13 +54,15 @@ class ScanResult:
         }
 
 
-def _drop_lines_the_stack_check_explains(findings: list[Finding]) -> list[Finding]:
-    """A plaintext stack-file secret is also a detect-secrets keyword hit; keep the one that says the fix."""
-    stack_lines = {(f.source, f.commit, f.path, f.line) for f in findings if f.type == STACK_PLAINTEXT}
-    return [
-        f for f in findings
-        if f.type == STACK_PLAINTEXT or (f.source, f.commit, f.path, f.line) not in stack_lines
-    ]
+#: the checks of this project, more specific than detect-secrets' generic types
+_SPECIFIC = named.TYPES | {STACK_PLAINTEXT}
+
+
+def _prefer_specific(findings: list[Finding]) -> list[Finding]:
+    """A line a specific check explains (a Cloudflare token, a plaintext stack-file password) is usually also
+    a detect-secrets keyword or entropy hit; keep the finding that names the credential and its fix."""
+    explained = {(f.source, f.commit, f.path, f.line) for f in findings if f.type in _SPECIFIC}
+    return [f for f in findings if f.type in _SPECIFIC or (f.source, f.commit, f.path, f.line) not in explained]
 
 
 def _read_text(path: Path) -> str | None:
@@ -109,11 +111,13 @@ def scan(
         say(f"scanning {len(files)} files")
         tree = scan_files(root, files, TREE)
         for name in files:
+            text = _read_text(root / name)
+            if text is None:
+                continue
+            tree.extend(named.scan_lines(name, enumerate(text.splitlines(), start=1), TREE))
             if is_stack_file(name):
-                text = _read_text(root / name)
-                if text is not None:
-                    tree.extend(scan_stack_text(name, text, TREE))
-        tree = _drop_lines_the_stack_check_explains(tree)
+                tree.extend(scan_stack_text(name, text, TREE))
+        tree = _prefer_specific(tree)
 
         past: list[Finding] = []
         if history:
@@ -123,15 +127,18 @@ def scan(
             contents, result.blobs_too_big = gitrepo.read_blobs(root, [b.blob for b in blobs])
             versions = [Blob(b.path, contents[b.blob], b.commit) for b in blobs if b.blob in contents]
             result.blobs_scanned = len(versions)
-            found = scan_history(versions, HISTORY)
-            for version in versions:
-                if is_stack_file(version.path):
-                    text = version.content.decode("utf-8", "replace")
-                    found.extend(scan_stack_text(version.path, text, HISTORY, version.commit))
-            # keep the order of the history (oldest first): the first finding of a secret names its commit
+            added = new_lines(versions)
+            found = scan_history(added, HISTORY)
+            for version in added:
+                found.extend(named.scan_lines(version.path, version.lines, HISTORY, version.commit))
+            for blob in versions:
+                if is_stack_file(blob.path):
+                    text = blob.content.decode("utf-8", "replace")
+                    found.extend(scan_stack_text(blob.path, text, HISTORY, blob.commit))
+            # history order (oldest first): the first finding of a secret names the commit that added it
             order = {(v.commit, v.path): i for i, v in enumerate(versions)}
-            found.sort(key=lambda f: (order[(f.commit or "", f.path)], f.line))
-            past = _drop_lines_the_stack_check_explains(found)
+            found.sort(key=lambda f: (order.get((f.commit or "", f.path), 0), f.line))
+            past = _prefer_specific(found)
 
     # The earliest commit that added each secret; a secret still in the tree is reported once, as a tree
     # finding that names the commit that added it.
