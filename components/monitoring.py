@@ -1,9 +1,13 @@
 """Monitoring that tells you first: uptime health checks, latency/error/job alarms, logs without secrets,
-and a dashboard. Every alarm notifies the alert topic of its own region (components/alerts.py).
+and a dashboard. Every alarm notifies the alert topic of its own region (components/alerts.py), on alarm
+and on recovery.
 
-Route 53 health-check metrics exist only in us-east-1, so those alarms live there. p95 alarms ignore
-periods with too few samples to compute a percentile (fewer than 200 requests in 5 minutes) rather than
-paging on noise, and need 2 of 3 bad periods.
+Route 53 health-check metrics exist only in us-east-1, so those alarms live there, treating missing data as
+down. p95 alarms ignore periods with too few samples to compute a percentile (fewer than 200 requests in
+5 minutes) rather than paging on noise, and need 2 bad periods out of 3. Latency, errors and requests come
+from the metrics source in config (the app's own EMF namespace, a load balancer, or API Gateway); failed
+jobs always come from the app's namespace. Alarm names are deterministic (`<project>-<stack>-<what>`):
+the dashboard, the daily report and the handover refer to them.
 """
 
 from __future__ import annotations
@@ -18,11 +22,27 @@ import pulumi_aws as aws
 from components.alerts import HEALTH_CHECK_REGION, AlertRouting
 from components.config import MetricsSource, StackConfig
 
+#: Route 53 checker regions (at least 3); fewer regions, fewer pings on the app.
 HEALTH_CHECKER_REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-1"]
+#: config endpoint field -> the name used in resource names, alarm names and exports
 ENDPOINT_KEYS = {"homepage": "homepage", "login": "login", "api_health": "api-health"}
+#: AWS managed data identifiers masked in every log group: email addresses and credentials.
 MASKED_DATA = ["EmailAddress", "AwsSecretKey", "OpenSshPrivateKey", "PgpPrivateKey", "PkcsPrivateKey",
                "PuttyPrivateKey"]
+#: Custom data identifiers for the tokens AWS has no managed identifier for. CloudWatch Logs allows at most
+#: 10, names of [A-Za-z0-9_-], and regexes of at most 200 characters without ( ) : " ' & (hence \W for ":").
+TOKEN_PATTERNS: dict[str, str] = {
+    "JsonWebToken": r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}",
+    "BearerToken": r"[Bb]earer [A-Za-z0-9._+/=-]{20,}",
+    "UrlCredentials": r"[a-z][a-z0-9+.-]*\W{3}[^\s/@]+\W[^\s/@]+@",
+    "PasswordField": r"[Pp]ass[Ww]o?r?d[^\sA-Za-z0-9]{1,3}[^\s,;]{4,}",
+    "TokenField": r"[Tt]oken[^\sA-Za-z0-9]{1,3}[A-Za-z0-9._+/=-]{16,}",
+    "StripeKey": r"[rs]k_[lt][a-z]{3}_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{16,}",
+    "SlackToken": r"xox[abprs]-[A-Za-z0-9-]{10,}|hooks\.slack\.com/services/[A-Za-z0-9/]{20,}",
+}
+MANAGED_IDENTIFIER_ARN = "arn:aws:dataprotection::aws:data-identifier/{}"
 LATENCY_METRIC, ERRORS_METRIC, REQUESTS_METRIC, FAILED_JOBS_METRIC = "Latency", "Errors5xx", "Requests", "FailedJobs"
+PERIOD = 300
 
 
 def name_prefix(project: str, stack: str) -> str:
@@ -33,36 +53,72 @@ def name_prefix(project: str, stack: str) -> str:
 class SourceMetrics:
     """Where latency, errors and requests live for one metrics source."""
 
+    type: str
     namespace: str
     latency: str
-    latency_scale: float  # threshold unit per millisecond
-    errors: str
+    latency_unit: str  # "ms" or "s"
+    errors: tuple[str, ...]  # 5xx counts, summed
     requests: str
     dimensions: dict[str, str]
     route_dimension: str | None  # dimension that separates route classes, when the source has one
 
+    def latency_threshold(self, p95_ms: int) -> float:
+        return p95_ms / 1000 if self.latency_unit == "s" else float(p95_ms)
+
+    def route_dimensions(self, route_class: str) -> dict[str, str]:
+        dims = dict(self.dimensions)
+        if self.route_dimension:
+            dims[self.route_dimension] = route_class
+        return dims
+
+    @property
+    def error_rate_expression(self) -> str:
+        errors = " + ".join(f"FILL(errors{i}, 0)" for i in range(len(self.errors)))
+        return f"IF(requests > 0, 100 * ({errors}) / requests, 0)"
+
+    def to_json(self, region: str) -> dict[str, Any]:
+        return {
+            "type": self.type, "namespace": self.namespace, "region": region, "dimensions": self.dimensions,
+            "routeDimension": self.route_dimension, "latencyMetric": self.latency, "latencyUnit": self.latency_unit,
+            "errorMetrics": list(self.errors), "requestMetric": self.requests,
+            "errorRateExpression": self.error_rate_expression,
+        }
+
 
 def source_metrics(src: MetricsSource) -> SourceMetrics:
     if src.type == "alb":
-        dims = {"LoadBalancer": src.load_balancer or ""}
-        return SourceMetrics("AWS/ApplicationELB", "TargetResponseTime", 0.001, "HTTPCode_Target_5XX_Count",
-                             "RequestCount", dims, None)
+        # Errors of the targets and of the load balancer itself (502/503/504 when targets fail).
+        return SourceMetrics("alb", "AWS/ApplicationELB", "TargetResponseTime", "s",
+                             ("HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count"), "RequestCount",
+                             {"LoadBalancer": src.load_balancer or ""}, None)
     if src.type == "apigateway":
-        dims = {"ApiName": src.api_name or ""}
-        return SourceMetrics("AWS/ApiGateway", "Latency", 1.0, "5XXError", "Count", dims, None)
-    return SourceMetrics(src.namespace, LATENCY_METRIC, 1.0, ERRORS_METRIC, REQUESTS_METRIC, {}, "RouteClass")
+        return SourceMetrics("apigateway", "AWS/ApiGateway", "Latency", "ms", ("5XXError",), "Count",
+                             {"ApiName": src.api_name or ""}, None)
+    return SourceMetrics("custom", src.namespace, LATENCY_METRIC, "ms", (ERRORS_METRIC,), REQUESTS_METRIC, {},
+                         "RouteClass")
 
 
 def data_protection_policy(name: str) -> str:
-    identifiers = [f"arn:aws:dataprotection::aws:data-identifier/{d}" for d in MASKED_DATA]
+    """Audit and mask email addresses, credentials and tokens (CloudWatch Logs policy language 2021-06-01)."""
+    identifiers = [MANAGED_IDENTIFIER_ARN.format(d) for d in MASKED_DATA] + list(TOKEN_PATTERNS)
     return json.dumps({
         "Name": name,
+        "Description": "mask email addresses, credentials and tokens (launchready)",
         "Version": "2021-06-01",
+        "Configuration": {"CustomDataIdentifier": [{"Name": n, "Regex": r} for n, r in TOKEN_PATTERNS.items()]},
         "Statement": [
             {"Sid": "audit", "DataIdentifier": identifiers, "Operation": {"Audit": {"FindingsDestination": {}}}},
             {"Sid": "redact", "DataIdentifier": identifiers, "Operation": {"Deidentify": {"MaskConfig": {}}}},
         ],
     }, sort_keys=True)
+
+
+def _dims_list(dims: dict[str, str]) -> list[str]:
+    return [x for k, v in dims.items() for x in (k, v)]
+
+
+def _widget(x: int, y: int, properties: dict[str, Any], kind: str = "metric", width: int = 12) -> dict[str, Any]:
+    return {"type": kind, "x": x, "y": y, "width": width, "height": 6, "properties": properties}
 
 
 class Monitoring(pulumi.ComponentResource):
@@ -77,21 +133,23 @@ class Monitoring(pulumi.ComponentResource):
         super().__init__("launchready:monitoring:Monitoring", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         mon = cfg.monitoring
-        prefix = name_prefix(pulumi.get_project(), pulumi.get_stack())
+        stack = pulumi.get_stack()
+        prefix = name_prefix(pulumi.get_project(), stack)
+        self.region = default_region
         self.alarms: dict[str, dict[str, Any]] = {}
-        self.alarm_arns: list[pulumi.Output[str]] = []
+        self.alarm_resources: dict[str, aws.cloudwatch.MetricAlarm] = {}
 
         def alarm(logical: str, alarm_name: str, region: str, summary: dict[str, Any], **kwargs: Any) -> None:
             topic = alerts.topic_arn(region)
-            resource = aws.cloudwatch.MetricAlarm(
+            self.alarm_resources[alarm_name] = aws.cloudwatch.MetricAlarm(
                 logical, name=alarm_name, region=region, alarm_actions=[topic], ok_actions=[topic],
-                actions_enabled=True, opts=child, **kwargs,
+                actions_enabled=True, tags={"stack": stack, "managed-by": "launchready"}, opts=child, **kwargs,
             )
-            self.alarms[alarm_name] = {**summary, "region": region}
-            self.alarm_arns.append(resource.arn)
+            self.alarms[alarm_name] = {**summary, "region": region, "description": kwargs["alarm_description"]}
 
         # ---- uptime ----
         self.health_checks: dict[str, dict[str, Any]] = {}
+        self.health_check_resources: dict[str, aws.route53.HealthCheck] = {}
         for field, key in ENDPOINT_KEYS.items():
             endpoint = getattr(mon.endpoints, field)
             fqdn = cfg.fqdn(endpoint.host)
@@ -107,15 +165,21 @@ class Monitoring(pulumi.ComponentResource):
                 measure_latency=True,
                 enable_sni=True,
                 regions=HEALTH_CHECKER_REGIONS,
-                tags={"Name": f"{prefix}-{key}", "stack": pulumi.get_stack()},
+                tags={"Name": f"{prefix}-{key}", "stack": stack, "managed-by": "launchready"},
                 opts=child,
             )
+            self.health_check_resources[key] = check
+            alarm_name = f"{prefix}-uptime-{key}"
             self.health_checks[key] = {"id": check.id, "fqdn": fqdn, "path": endpoint.path,
-                                       "expectText": endpoint.expect_text}
+                                       "expectText": endpoint.expect_text, "alarm": alarm_name}
             alarm(
-                f"uptime-{key}-alarm", f"{prefix}-uptime-{key}", HEALTH_CHECK_REGION,
-                {"metric": "AWS/Route53 HealthCheckStatus", "threshold": "< 1 for 2 minutes"},
-                alarm_description=f"https://{fqdn}{endpoint.path} fails its health check",
+                f"uptime-{key}-alarm", alarm_name, HEALTH_CHECK_REGION,
+                {"kind": "uptime", "metric": "AWS/Route53 HealthCheckStatus Minimum", "namespace": "AWS/Route53",
+                 "metricName": "HealthCheckStatus", "stat": "Minimum", "dimensions": {"HealthCheckId": check.id},
+                 "comparison": "<", "threshold": 1, "unit": "status (1 healthy, 0 down)", "period": 60,
+                 "datapoints": "2 of 2", "missingData": "breaching"},
+                alarm_description=f"https://{fqdn}{endpoint.path} fails its health check "
+                                  f"(HTTPS, expects {endpoint.expect_text!r}) for 2 minutes",
                 namespace="AWS/Route53", metric_name="HealthCheckStatus", dimensions={"HealthCheckId": check.id},
                 statistic="Minimum", period=60, evaluation_periods=2, datapoints_to_alarm=2, threshold=1,
                 comparison_operator="LessThanThreshold", treat_missing_data="breaching",
@@ -123,44 +187,59 @@ class Monitoring(pulumi.ComponentResource):
 
         # ---- latency, errors, jobs ----
         src = source_metrics(mon.metrics_source)
+        self.source = src
+        split = "" if src.route_dimension else f" (the {src.type} source does not tell route classes apart)"
         for route_class, limits in mon.route_classes.items():
-            dims = dict(src.dimensions)
-            if src.route_dimension:
-                dims[src.route_dimension] = route_class
-            threshold = limits.p95_ms * src.latency_scale
+            dims = src.route_dimensions(route_class)
+            threshold = src.latency_threshold(limits.p95_ms)
             alarm(
                 f"latency-{route_class}-alarm", f"{prefix}-p95-{route_class}", default_region,
-                {"metric": f"{src.namespace} {src.latency} p95", "threshold": f"> {limits.p95_ms} ms"},
-                alarm_description=f"p95 latency of {route_class} routes above {limits.p95_ms} ms",
+                {"kind": "latency", "metric": f"{src.namespace} {src.latency} p95", "namespace": src.namespace,
+                 "metricName": src.latency, "stat": "p95", "dimensions": dims, "comparison": ">",
+                 "threshold": threshold, "unit": src.latency_unit, "thresholdMs": limits.p95_ms, "period": PERIOD,
+                 "datapoints": "2 of 3", "missingData": "notBreaching"},
+                alarm_description=f"p95 latency of {route_class} routes above {limits.p95_ms} ms "
+                                  f"in 2 of 3 periods of 5 minutes{split}",
                 namespace=src.namespace, metric_name=src.latency, dimensions=dims or None,
                 extended_statistic="p95", evaluate_low_sample_count_percentiles="ignore",
-                period=300, evaluation_periods=3, datapoints_to_alarm=2, threshold=threshold,
+                period=PERIOD, evaluation_periods=3, datapoints_to_alarm=2, threshold=threshold,
                 comparison_operator="GreaterThanThreshold", treat_missing_data="notBreaching",
             )
         metric_dims = dict(src.dimensions) or None
+        error_queries: list[dict[str, Any]] = [
+            {"id": f"errors{i}", "return_data": False, "metric": {
+                "namespace": src.namespace, "metric_name": metric, "period": PERIOD, "stat": "Sum",
+                "dimensions": metric_dims}}
+            for i, metric in enumerate(src.errors)
+        ]
         alarm(
             "error-rate-alarm", f"{prefix}-error-rate", default_region,
-            {"metric": f"100 * {src.errors} / {src.requests}", "threshold": f"> {mon.error_rate_percent} %"},
-            alarm_description=f"more than {mon.error_rate_percent}% of requests fail with 5xx",
+            {"kind": "errorRate", "metric": f"100 * {' + '.join(src.errors)} / {src.requests}",
+             "namespace": src.namespace, "expression": src.error_rate_expression, "dimensions": src.dimensions,
+             "comparison": ">", "threshold": mon.error_rate_percent, "unit": "%", "period": PERIOD,
+             "datapoints": "2 of 3", "missingData": "notBreaching"},
+            alarm_description=f"more than {mon.error_rate_percent}% of requests fail with 5xx "
+                              "in 2 of 3 periods of 5 minutes",
             metric_queries=[
-                {"id": "errors", "return_data": False, "metric": {
-                    "namespace": src.namespace, "metric_name": src.errors, "period": 300, "stat": "Sum",
-                    "dimensions": metric_dims}},
+                *error_queries,
                 {"id": "requests", "return_data": False, "metric": {
-                    "namespace": src.namespace, "metric_name": src.requests, "period": 300, "stat": "Sum",
+                    "namespace": src.namespace, "metric_name": src.requests, "period": PERIOD, "stat": "Sum",
                     "dimensions": metric_dims}},
                 {"id": "rate", "return_data": True, "label": "5xx error rate (%)",
-                 "expression": "IF(requests > 0, 100 * errors / requests, 0)"},
+                 "expression": src.error_rate_expression},
             ],
             evaluation_periods=3, datapoints_to_alarm=2, threshold=mon.error_rate_percent,
             comparison_operator="GreaterThanThreshold", treat_missing_data="notBreaching",
         )
-        jobs_namespace = mon.metrics_source.namespace
+        self.jobs_namespace = mon.metrics_source.namespace
         alarm(
             "failed-jobs-alarm", f"{prefix}-failed-jobs", default_region,
-            {"metric": f"{jobs_namespace} {FAILED_JOBS_METRIC} Sum", "threshold": f">= {mon.failed_jobs_threshold}"},
-            alarm_description="background jobs are failing",
-            namespace=jobs_namespace, metric_name=FAILED_JOBS_METRIC, statistic="Sum", period=300,
+            {"kind": "failedJobs", "metric": f"{self.jobs_namespace} {FAILED_JOBS_METRIC} Sum",
+             "namespace": self.jobs_namespace, "metricName": FAILED_JOBS_METRIC, "stat": "Sum", "dimensions": {},
+             "comparison": ">=", "threshold": mon.failed_jobs_threshold, "unit": "jobs", "period": PERIOD,
+             "datapoints": "1 of 1", "missingData": "notBreaching"},
+            alarm_description=f"{mon.failed_jobs_threshold} or more background jobs failed in 5 minutes",
+            namespace=self.jobs_namespace, metric_name=FAILED_JOBS_METRIC, statistic="Sum", period=PERIOD,
             evaluation_periods=1, threshold=mon.failed_jobs_threshold,
             comparison_operator="GreaterThanOrEqualToThreshold", treat_missing_data="notBreaching",
         )
@@ -169,66 +248,88 @@ class Monitoring(pulumi.ComponentResource):
         self.log_groups: list[dict[str, Any]] = []
         for group in mon.log_groups:
             slug = group.name.strip("/").replace("/", "-")
+            days = cfg.log_retention_days(group)
             log_group = aws.cloudwatch.LogGroup(
-                f"logs-{slug}", name=group.name, retention_in_days=cfg.log_retention_days(group), opts=child,
+                f"logs-{slug}", name=group.name, retention_in_days=days,
+                tags={"stack": stack, "managed-by": "launchready"}, opts=child,
             )
             aws.cloudwatch.LogDataProtectionPolicy(
                 f"logs-{slug}-data-protection", log_group_name=log_group.name,
                 policy_document=data_protection_policy(f"{prefix}-{slug}-mask"), opts=child,
             )
-            self.log_groups.append({"name": group.name, "retentionDays": cfg.log_retention_days(group),
-                                    "masked": MASKED_DATA})
+            self.log_groups.append({"name": group.name, "retentionDays": days,
+                                    "masked": [*MASKED_DATA, *TOKEN_PATTERNS]})
 
         # ---- dashboard ----
         self.dashboard_name = f"{prefix}-overview"
+        keys = list(self.health_check_resources)
+        names = list(self.alarm_resources)
         body = pulumi.Output.all(
-            [hc["id"] for hc in self.health_checks.values()], self.alarm_arns
-        ).apply(lambda a: json.dumps(self._dashboard(cfg, src, default_region, list(a[0]), list(a[1])),
-                                     sort_keys=True))
-        aws.cloudwatch.Dashboard("dashboard", dashboard_name=self.dashboard_name, dashboard_body=body, opts=child)
+            [self.health_check_resources[k].id for k in keys], [self.alarm_resources[n].arn for n in names]
+        ).apply(lambda a: json.dumps(self._dashboard(cfg, dict(zip(keys, a[0], strict=True)),
+                                                     dict(zip(names, a[1], strict=True))), sort_keys=True))
+        self.dashboard = aws.cloudwatch.Dashboard(
+            "dashboard", dashboard_name=self.dashboard_name, dashboard_body=body, opts=child)
         self.register_outputs({"dashboardName": self.dashboard_name})
 
-    def _dashboard(self, cfg: StackConfig, src: SourceMetrics, region: str, hc_ids: list[str],
-                   alarm_arns: list[str]) -> dict[str, Any]:
-        def dims_list(extra: dict[str, str]) -> list[str]:
-            return [x for k, v in extra.items() for x in (k, v)]
-
+    def _dashboard(self, cfg: StackConfig, hc_ids: dict[str, str], alarm_arns: dict[str, str]) -> dict[str, Any]:
+        """The dashboard body: every metric it shows is one an alarm of this component watches."""
+        src, region, mon = self.source, self.region, cfg.monitoring
+        base = _dims_list(src.dimensions)
         latency: list[list[Any]] = []
-        for route_class in cfg.monitoring.route_classes:
-            dims = dict(src.dimensions)
-            if src.route_dimension:
-                dims[src.route_dimension] = route_class
+        limits: list[dict[str, Any]] = []
+        for route_class, rc in mon.route_classes.items():
+            dims = _dims_list(src.route_dimensions(route_class))
             for stat in ("p50", "p95"):
-                latency.append([src.namespace, src.latency, *dims_list(dims),
-                                {"stat": stat, "label": f"{route_class} {stat}"}])
-        base = dims_list(src.dimensions)
+                latency.append([src.namespace, src.latency, *dims, {"stat": stat, "label": f"{route_class} {stat}"}])
+            limits.append({"label": f"{route_class} p95 limit", "value": src.latency_threshold(rc.p95_ms)})
+        errors = [[src.namespace, metric, *base, {"stat": "Sum", "id": f"errors{i}", "visible": False}]
+                  for i, metric in enumerate(src.errors)]
+        uptime = [["AWS/Route53", "HealthCheckStatus", "HealthCheckId", hc_id, {"stat": "Average", "label": key}]
+                  for key, hc_id in hc_ids.items()]
+        uptime_pct: list[list[Any]] = []
+        for i, (key, hc_id) in enumerate(hc_ids.items()):
+            uptime_pct.append([{"expression": f"100 * hc{i}", "label": f"{key} uptime %", "id": f"up{i}"}])
+            uptime_pct.append(["AWS/Route53", "HealthCheckStatus", "HealthCheckId", hc_id,
+                               {"stat": "Average", "id": f"hc{i}", "visible": False}])
         widgets: list[dict[str, Any]] = [
-            {"type": "metric", "x": 0, "y": 0, "width": 12, "height": 6, "properties": {
-                "title": "Latency p50 / p95 per route class", "region": region, "view": "timeSeries",
-                "period": 300, "metrics": latency}},
-            {"type": "metric", "x": 12, "y": 0, "width": 12, "height": 6, "properties": {
-                "title": "5xx error rate (%)", "region": region, "view": "timeSeries", "period": 300, "metrics": [
-                    [{"expression": "IF(requests > 0, 100 * errors / requests, 0)", "label": "error rate",
-                      "id": "rate"}],
-                    [src.namespace, src.errors, *base, {"stat": "Sum", "id": "errors", "visible": False}],
-                    [src.namespace, src.requests, *base, {"stat": "Sum", "id": "requests", "visible": False}],
-                ]}},
-            {"type": "metric", "x": 0, "y": 6, "width": 12, "height": 6, "properties": {
-                "title": "Requests", "region": region, "view": "timeSeries", "period": 300,
-                "metrics": [[src.namespace, src.requests, *base, {"stat": "Sum"}]]}},
-            {"type": "metric", "x": 12, "y": 6, "width": 12, "height": 6, "properties": {
-                "title": "Uptime (health checks)", "region": HEALTH_CHECK_REGION, "view": "timeSeries",
-                "period": 60, "metrics": [["AWS/Route53", "HealthCheckStatus", "HealthCheckId", hc_id,
-                                           {"stat": "Minimum", "label": key}]
-                                          for key, hc_id in zip(self.health_checks, hc_ids, strict=True)]}},
+            _widget(0, 0, {"title": f"Latency p50 / p95 per route class ({src.latency_unit})", "region": region,
+                           "view": "timeSeries", "period": PERIOD, "metrics": latency,
+                           "annotations": {"horizontal": limits}}),
+            _widget(12, 0, {"title": "5xx error rate (%)", "region": region, "view": "timeSeries", "period": PERIOD,
+                            "metrics": [[{"expression": src.error_rate_expression, "label": "error rate %",
+                                          "id": "rate"}], *errors,
+                                        [src.namespace, src.requests, *base,
+                                         {"stat": "Sum", "id": "requests", "visible": False}]],
+                            "annotations": {"horizontal": [{"label": "alarm", "value": mon.error_rate_percent}]}}),
+            _widget(0, 6, {"title": "Requests", "region": region, "view": "timeSeries", "period": PERIOD,
+                           "metrics": [[src.namespace, src.requests, *base, {"stat": "Sum"}]]}),
+            _widget(12, 6, {"title": "Failed background jobs", "region": region, "view": "timeSeries",
+                            "period": PERIOD, "metrics": [[self.jobs_namespace, FAILED_JOBS_METRIC, {"stat": "Sum"}]],
+                            "annotations": {"horizontal": [{"label": "alarm",
+                                                            "value": mon.failed_jobs_threshold}]}}),
+            _widget(0, 12, {"title": "Health checks (1 = up)", "region": HEALTH_CHECK_REGION, "view": "timeSeries",
+                            "period": 60, "metrics": uptime, "yAxis": {"left": {"min": 0, "max": 1}}}),
+            _widget(12, 12, {"title": f"Uptime over the period (target {mon.uptime_target_percent}%)",
+                             "region": HEALTH_CHECK_REGION, "view": "singleValue", "setPeriodToTimeRange": True,
+                             "metrics": uptime_pct}),
         ]
+        y = 18
         if cfg.email.enabled:
-            widgets.append({"type": "metric", "x": 0, "y": 12, "width": 12, "height": 6, "properties": {
+            widgets.append(_widget(0, y, {
                 "title": "SES bounce and complaint rates", "region": cfg.email.ses_region, "view": "timeSeries",
                 "period": 3600, "metrics": [["AWS/SES", "Reputation.BounceRate", {"stat": "Maximum"}],
-                                            ["AWS/SES", "Reputation.ComplaintRate", {"stat": "Maximum"}]]}})
-        widgets.append({"type": "alarm", "x": 12, "y": 12, "width": 12, "height": 6, "properties": {
-            "title": "Alarms", "alarms": sorted(alarm_arns)}})
+                                            ["AWS/SES", "Reputation.ComplaintRate", {"stat": "Maximum"}]],
+                "annotations": {"horizontal": [
+                    {"label": "bounce alarm", "value": cfg.email.bounce_rate_threshold},
+                    {"label": "complaint alarm", "value": cfg.email.complaint_rate_threshold}]}}))
+            y += 6
+        by_region: dict[str, list[str]] = {}
+        for alarm_name, arn in alarm_arns.items():
+            by_region.setdefault(self.alarms[alarm_name]["region"], []).append(arn)
+        for i, (alarm_region, arns) in enumerate(sorted(by_region.items())):
+            widgets.append(_widget(12 * (i % 2), y + 6 * (i // 2), {
+                "title": f"Alarms in {alarm_region}", "alarms": sorted(arns)}, kind="alarm"))
         return {"widgets": widgets}
 
     def exports(self) -> dict[str, pulumi.Input[object]]:
@@ -237,5 +338,9 @@ class Monitoring(pulumi.ComponentResource):
             "healthChecks": self.health_checks,
             "alarms": self.alarms,
             "dashboardName": self.dashboard_name,
+            "dashboardUrl": f"https://{self.region}.console.aws.amazon.com/cloudwatch/home?region={self.region}"
+                            f"#dashboards/dashboard/{self.dashboard_name}",
             "logGroups": self.log_groups,
+            "metricsSource": {**self.source.to_json(self.region),
+                              "failedJobs": {"namespace": self.jobs_namespace, "metricName": FAILED_JOBS_METRIC}},
         }
