@@ -1,0 +1,131 @@
+"""`launchready report --stack NAME [--date DAY] [--json|--markdown]`: the daily report of one UTC day.
+
+Thin: parse arguments, read the stack config, collect (launchready.reporting.collect), render
+(launchready.reporting.render).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from components.config import ConfigError
+from launchready import PROJECT_ROOT
+from launchready.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from launchready.reporting.model import DEPLOY_DIMENSION, DEPLOY_METRIC, DEPLOY_NAMESPACE
+
+EPILOG = f"""\
+what it reads (CloudWatch get_metric_data over the whole UTC day):
+  p95 latency   Stat p95 of the metrics source's latency per route class (monitoring.routeClasses)
+  errors        Sum of the 5xx metric(s) and of requests; the error rate is flagged above errorRatePercent
+  deploys       Sum of {DEPLOY_NAMESPACE} {DEPLOY_METRIC} with {DEPLOY_DIMENSION}=<stack>, published by the rollout
+  uptime        Average of AWS/Route53 HealthCheckStatus per health check (us-east-1) x 100
+  alarms        state changes into ALARM (alarm history; falls back to the alarms' current state)
+health check ids come from --outputs (the JSON of `pulumi stack output --json`), else from Route 53
+(by the Name tag the program sets, else by host and path). AWS_ENDPOINT_URL is honoured.
+
+exit codes:
+  0  report produced, nothing flagged
+  1  report produced, something flagged: p95 above its threshold, uptime below uptimeTargetPercent (or
+     no data), error rate above errorRatePercent, an alarm fired, or a figure could not be read
+  2  usage, stack config or AWS credentials problem (no report)
+"""
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EPILOG
+    parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    parser.add_argument("--date", type=_day, default=None, help="UTC day to report, YYYY-MM-DD (default: yesterday)")
+    fmt = parser.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print the report as JSON")
+    fmt.add_argument("--markdown", action="store_true", help="print the report as Markdown")
+    parser.add_argument("--outputs", type=Path, default=None, metavar="FILE",
+                        help="JSON of `pulumi stack output --json` (health check ids, alarm regions)")
+    parser.add_argument("--root", type=Path, default=None, help="project directory (default: as for plan)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per AWS call (default 10)")
+
+
+def _project_root(arg: Path | None) -> Path:
+    if arg is not None:
+        return arg.resolve()
+    cwd = Path.cwd()
+    return cwd if (cwd / "Pulumi.yaml").is_file() else PROJECT_ROOT
+
+
+def _read_outputs(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise ValueError(f"{path} is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} must hold the JSON object `pulumi stack output --json` prints")
+    return data
+
+
+def run(args: argparse.Namespace) -> int:
+    from launchready.reporting.aws import CredentialsProblem
+    from launchready.reporting.collect import collect
+    from launchready.reporting.render import render_json, render_markdown, render_text
+    from launchready.stackfile import load_stack_config, read_stack_file
+
+    root = _project_root(args.root)
+    today = dt.datetime.now(dt.UTC).date()
+    day = args.date or today - dt.timedelta(days=1)
+    if day > today:
+        print(f"error: --date {day.isoformat()} is in the future", file=sys.stderr)
+        return EXIT_USAGE
+    if args.timeout <= 0:
+        print("error: --timeout must be positive", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        cfg = load_stack_config(args.stack, root)
+        stack_file = read_stack_file(args.stack, root)
+        outputs = _read_outputs(args.outputs) if args.outputs is not None else None
+    except ConfigError as exc:
+        print(f"error: {exc.render()}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    region = str(stack_file.values.get("aws:region") or "")
+    if not region:
+        print(f"error: Pulumi.{args.stack}.yaml sets no aws:region", file=sys.stderr)
+        return EXIT_USAGE
+    clients = make_clients(args.timeout)
+    try:
+        clients.check_credentials()
+        if sys.stderr.isatty():
+            print(f"reading CloudWatch for {args.stack} on {day.isoformat()}...", file=sys.stderr)
+        report = collect(cfg, project=stack_file.project, stack=args.stack, region=region, day=day,
+                         clients=clients, outputs=outputs)
+    except CredentialsProblem as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        sys.stdout.write(render_json(report) + "\n")
+    elif args.markdown:
+        sys.stdout.write(render_markdown(report))
+    else:
+        sys.stdout.write(render_text(report))
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def make_clients(timeout: float) -> Any:
+    """The AWS clients (a seam for tests, which substitute a stubbed percentile client)."""
+    from launchready.reporting.aws import AwsClients
+
+    return AwsClients(timeout=timeout)
