@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -32,35 +32,38 @@ OWNER = "platform"
 #: MAIL FROM instead: SPF then stops aligning, but DMARC still passes through the aligned Easy DKIM
 #: signature, so invites and password resets keep arriving. REJECT_MESSAGE would fail every send with
 #: MailFromDomainNotVerified, including during the hours after the first deploy while SES has not yet seen
-#: the MX. A missing MX is caught by `launchready verify` (MailFromDomainStatus), not by users.
+#: the MX. A missing MX shows as MailFromDomainStatus != SUCCESS, which the go-live checks look at.
 BEHAVIOR_ON_MX_FAILURE = "USE_DEFAULT_VALUE"
 
 
-@dataclass(frozen=True)
-class EmailRecord:
-    """One DNS record the email area declares: its logical name, what it holds, and why it exists."""
+class EmailRecord(TypedDict):
+    """One DNS record the email area declares: its logical name, what it holds, and why it exists.
+
+    A plain dict (typed), so callers and tests can read and filter rows like the exported ones.
+    """
 
     logical: str  # stable resource name, e.g. "dmarc-txt"
     name: pulumi.Input[str]  # fully qualified; an Output for the DKIM records
     type: str
     content: pulumi.Input[str]
     purpose: str  # short enough to fit a record comment untruncated
-    priority: int | None = None
+    priority: NotRequired[int]
 
-    def to_json(self) -> dict[str, Any]:
-        """A row of the handover's record list, in the shape of the DNS map rows."""
-        row: dict[str, Any] = {
-            "name": self.name,
-            "type": self.type,
-            "content": self.content,
-            "proxied": False,
-            "ttl": RECORD_TTL,
-            "purpose": self.purpose,
-            "owner": OWNER,
-        }
-        if self.priority is not None:
-            row["priority"] = self.priority
-        return row
+
+def record_row(rec: EmailRecord) -> dict[str, Any]:
+    """A row of the handover's record list, in the shape of the DNS map rows: every email record is DNS-only."""
+    row: dict[str, Any] = {
+        "name": rec["name"],
+        "type": rec["type"],
+        "content": rec["content"],
+        "proxied": False,
+        "ttl": RECORD_TTL,
+        "purpose": rec["purpose"],
+        "owner": OWNER,
+    }
+    if "priority" in rec:
+        row["priority"] = rec["priority"]
+    return row
 
 
 @dataclass(frozen=True)
@@ -127,14 +130,14 @@ def static_email_records(cfg: StackConfig) -> list[EmailRecord]:
     """The records whose content is known before SES answers (the DKIM CNAMEs come from the identity)."""
     spf = cfg.email.spf
     return [
-        EmailRecord("mail-from-mx", cfg.mail_from_domain, "MX", mail_from_mx(cfg),
-                    "MAIL FROM: receivers send bounces to SES here", priority=10),
-        EmailRecord("mail-from-spf-txt", cfg.mail_from_domain, "TXT", MAIL_FROM_SPF,
-                    "MAIL FROM SPF: SES may send as the bounce domain"),
-        EmailRecord("spf-txt", cfg.domain, "TXT", spf.record,
-                    f"SPF: who may send as the domain ({spf.lookup_count} of {SPF_MAX_LOOKUPS} DNS lookups)"),
-        EmailRecord("dmarc-txt", f"_dmarc.{cfg.domain}", "TXT", render_dmarc(cfg),
-                    "DMARC: policy for unauthenticated mail, and where reports go"),
+        EmailRecord(logical="mail-from-mx", name=cfg.mail_from_domain, type="MX", content=mail_from_mx(cfg),
+                    purpose="MAIL FROM: receivers send bounces to SES here", priority=10),
+        EmailRecord(logical="mail-from-spf-txt", name=cfg.mail_from_domain, type="TXT", content=MAIL_FROM_SPF,
+                    purpose="MAIL FROM SPF: SES may send as the bounce domain"),
+        EmailRecord(logical="spf-txt", name=cfg.domain, type="TXT", content=spf.record,
+                    purpose=f"SPF: who may send as the domain ({spf.lookup_count} of {SPF_MAX_LOOKUPS} DNS lookups)"),
+        EmailRecord(logical="dmarc-txt", name=f"_dmarc.{cfg.domain}", type="TXT", content=render_dmarc(cfg),
+                    purpose="DMARC: policy for unauthenticated mail, and where reports go"),
     ]
 
 
@@ -228,17 +231,20 @@ class EmailSending(pulumi.ComponentResource):
             token = self.identity.dkim_signing_attributes.apply(_dkim_token(i, domain))
             self._declare(
                 EmailRecord(
-                    f"dkim-{i + 1}-cname",
-                    token.apply(lambda t: dkim_name(t, domain)),
-                    "CNAME",
-                    token.apply(dkim_target),
-                    f"DKIM key {i + 1} of {DKIM_TOKENS} (SES Easy DKIM): receivers fetch the public key here",
+                    logical=f"dkim-{i + 1}-cname",
+                    name=token.apply(lambda t: dkim_name(t, domain)),
+                    type="CNAME",
+                    content=token.apply(dkim_target),
+                    purpose=f"DKIM key {i + 1} of {DKIM_TOKENS} (SES Easy DKIM): receivers fetch the public key here",
                 ),
                 zone_id,
             )
 
-        declared = {rec.logical: self._declare(rec, zone_id) for rec in static_email_records(cfg)}
-        mail_from_records: list[pulumi.Resource] = [declared["mail-from-mx"], declared["mail-from-spf-txt"]]
+        mail_from_records: list[pulumi.Resource] = []
+        for rec in static_email_records(cfg):
+            record = self._declare(rec, zone_id)
+            if rec["name"] == cfg.mail_from_domain:
+                mail_from_records.append(record)  # SES looks for these once the MAIL FROM is set
 
         aws.sesv2.EmailIdentityMailFromAttributes(
             "ses-mail-from",
@@ -279,25 +285,25 @@ class EmailSending(pulumi.ComponentResource):
     def _declare(self, rec: EmailRecord, zone_id: str) -> cf.DnsRecord:
         """Every email record is DNS-only: a proxied record answers with Cloudflare's addresses."""
         record = declare_record(
-            rec.logical,
+            rec["logical"],
             zone_id=zone_id,
-            name=rec.name,
-            type=rec.type,
-            content=rec.content,
-            priority=rec.priority,
+            name=rec["name"],
+            type=rec["type"],
+            content=rec["content"],
+            priority=rec.get("priority"),
             proxied=False,
             ttl=RECORD_TTL,
-            comment=record_comment(rec.purpose, OWNER),
+            comment=record_comment(rec["purpose"], OWNER),
             parent=self,
         )
-        self.dns_records[rec.logical] = record
+        self.dns_records[rec["logical"]] = record
         self.records.append(rec)
         return record
 
     def exports(self) -> dict[str, pulumi.Input[object]]:
         """Stack outputs this component contributes (the handover reads them)."""
         return {
-            "emailRecords": [rec.to_json() for rec in self.records],
+            "emailRecords": [record_row(rec) for rec in self.records],
             "sesIdentityArn": self.identity.arn,
             "sesRegion": self.region,
             "sesConfigurationSet": self.configuration_set.configuration_set_name,
