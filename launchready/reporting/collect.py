@@ -223,7 +223,7 @@ def _current_fired(client: Any, prefix: str, region: str, end: dt.datetime) -> l
     for page in pages:
         for alarm in [*page.get("MetricAlarms", []), *page.get("CompositeAlarms", [])]:
             at = alarm.get("StateUpdatedTimestamp")
-            if isinstance(at, dt.datetime) and at < end:
+            if alarm.get("StateValue") == "ALARM" and isinstance(at, dt.datetime) and at < end:
                 fired.append(FiredAlarm(alarm["AlarmName"], region, at, str(alarm.get("StateReason", "")), True))
     return fired
 

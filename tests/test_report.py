@@ -1,0 +1,373 @@
+"""`launchready report` against moto in server mode (sums, averages, Route 53, alarms) with botocore's Stubber
+answering the p95 queries, which moto cannot (it fails them with HTTP 500)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+from botocore.stub import Stubber
+from moto.server import ThreadedMotoServer
+
+from components.config import StackConfig
+from launchready import cli
+from launchready.reporting.aws import AwsClients
+from launchready.reporting.collect import collect
+from launchready.reporting.model import DailyReport
+from launchready.stackfile import load_stack_config
+
+DAY = dt.date(2026, 3, 14)
+START = dt.datetime(2026, 3, 14, tzinfo=dt.UTC)
+END = START + dt.timedelta(days=1)
+REGION = "eu-west-1"  # aws:region of both example stacks
+AT_NOON = START + dt.timedelta(hours=12)
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    deadline = dt.datetime.now() + dt.timedelta(seconds=10)
+    while True:  # poll until it answers, with a deadline
+        try:
+            httpx.get(f"{url}/moto-api/", timeout=1)
+            break
+        except httpx.HTTPError:
+            if dt.datetime.now() > deadline:
+                raise
+    yield url
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A clean moto and an environment that points boto3 at it with fake credentials."""
+    httpx.post(f"{moto_url}/moto-api/reset", timeout=5).raise_for_status()
+    for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    return moto_url
+
+
+@pytest.fixture(scope="module")
+def prod(repo_root: Path) -> StackConfig:
+    return load_stack_config("prod", repo_root)
+
+
+# ---- seeding moto ----
+
+
+def put(region: str, namespace: str, metric: str, dims: dict[str, str], at: dt.datetime, **value: Any) -> None:
+    cw = boto3.client("cloudwatch", region_name=region)
+    datum = {"MetricName": metric, "Dimensions": [{"Name": k, "Value": v} for k, v in dims.items()],
+             "Timestamp": at, **value}
+    cw.put_metric_data(Namespace=namespace, MetricData=[datum])
+
+
+def create_check(fqdn: str, path: str, name: str | None) -> str:
+    r53 = boto3.client("route53", region_name="us-east-1")
+    hc = r53.create_health_check(CallerReference=f"{fqdn}{path}{name}", HealthCheckConfig={
+        "Type": "HTTPS_STR_MATCH", "FullyQualifiedDomainName": fqdn, "ResourcePath": path, "Port": 443,
+        "SearchString": "x"})
+    hc_id: str = hc["HealthCheck"]["Id"]
+    if name:
+        r53.change_tags_for_resource(ResourceType="healthcheck", ResourceId=hc_id,
+                                     AddTags=[{"Key": "Name", "Value": name}])
+    return hc_id
+
+
+def seed_prod_day(*, homepage_down_minutes: int = 0) -> dict[str, str]:
+    """A day of prod: 6 errors in 1000 requests, 2 failed jobs, 3 deploys, three health checks."""
+    ns = "Fanloom/App"
+    put(REGION, ns, "Errors5xx", {}, AT_NOON, Values=[1, 2, 3], Counts=[1, 1, 1])
+    put(REGION, ns, "Errors5xx", {}, START - dt.timedelta(minutes=5), Value=500)  # the day before: not counted
+    put(REGION, ns, "Errors5xx", {}, END + dt.timedelta(minutes=5), Value=700)  # the day after: not counted
+    put(REGION, ns, "Requests", {}, AT_NOON, Values=[400, 600], Counts=[1, 1])
+    put(REGION, ns, "FailedJobs", {}, AT_NOON, Value=2)
+    for hour in (9, 14, 17):
+        put(REGION, "LaunchReady/Deploys", "DeployCount", {"Stack": "prod"}, START + dt.timedelta(hours=hour),
+            Value=1)
+    put(REGION, "LaunchReady/Deploys", "DeployCount", {"Stack": "staging"}, AT_NOON, Value=5)  # other stack
+    ids = {
+        "homepage": create_check("fanloom.io", "/", "launchready-prod-homepage"),
+        "login": create_check("app.fanloom.io", "/login", "launchready-prod-login"),
+        # Untagged: found by host and path.
+        "api-health": create_check("api.fanloom.io", "/healthz", None),
+    }
+    create_check("fanloom-staging.net", "/", "launchready-staging-homepage")  # another stack's: ignored
+    for key, hc_id in ids.items():
+        down = homepage_down_minutes if key == "homepage" else 0
+        values = [1, 0] if down else [1]
+        counts = [1440 - down, down] if down else [1440]
+        put("us-east-1", "AWS/Route53", "HealthCheckStatus", {"HealthCheckId": hc_id}, AT_NOON,
+            Values=values, Counts=counts)
+    return ids
+
+
+# ---- p95 through botocore's Stubber ----
+
+
+class StubbedClients(AwsClients):
+    """moto for everything but percentiles, which a Stubber answers after checking the exact query."""
+
+    def __init__(self, p95: dict[str, float], route_classes: dict[str, str]) -> None:
+        super().__init__(timeout=5)
+        self.p95_client = boto3.client("cloudwatch", region_name=REGION, endpoint_url="http://127.0.0.1:9",
+                                       aws_access_key_id="x", aws_secret_access_key="y")
+        self.stubber = Stubber(self.p95_client)
+        queries = [
+            {"Id": qid, "ReturnData": True, "MetricStat": {
+                "Metric": {"Namespace": "Fanloom/App", "MetricName": "Latency",
+                           "Dimensions": [{"Name": "RouteClass", "Value": rc}]},
+                "Period": 86400, "Stat": "p95"}}
+            for qid, rc in route_classes.items()
+        ]
+        answer = {"MetricDataResults": [
+            {"Id": qid, "Label": "Latency p95", "StatusCode": "Complete",
+             "Timestamps": [START] if qid in p95 else [], "Values": [p95[qid]] if qid in p95 else []}
+            for qid in route_classes
+        ]}
+        self.stubber.add_response("get_metric_data", answer, {
+            "MetricDataQueries": queries, "StartTime": START, "EndTime": END, "ScanBy": "TimestampAscending"})
+        self.stubber.activate()
+
+    def percentiles(self, region: str) -> Any:
+        assert region == REGION
+        return self.p95_client
+
+
+PROD_CLASSES = {"p95_0": "core", "p95_1": "reports"}
+
+
+def run_collect(cfg: StackConfig, p95: dict[str, float], outputs: dict[str, Any] | None = None,
+                day: dt.date = DAY) -> DailyReport:
+    clients = StubbedClients(p95, PROD_CLASSES)
+    report = collect(cfg, project="launchready", stack="prod", region=REGION, day=day, clients=clients,
+                     outputs=outputs)
+    clients.stubber.assert_no_pending_responses()
+    return report
+
+
+# ---- the figures ----
+
+
+def test_sums_and_averages_are_exact(aws: str, prod: StackConfig) -> None:
+    ids = seed_prod_day(homepage_down_minutes=2)
+    report = run_collect(prod, {"p95_0": 420.0, "p95_1": 1800.0})
+    assert report.errors.count == 6
+    assert report.errors.requests == 1000
+    assert report.errors.rate_percent == pytest.approx(0.6)
+    assert report.errors.failed_jobs == 2
+    assert report.deploys.count == 3
+    uptime = {u.check: u for u in report.uptime}
+    assert {k: u.health_check_id for k, u in uptime.items()} == ids
+    assert uptime["homepage"].uptime_percent == pytest.approx(100 * 1438 / 1440)
+    assert uptime["login"].uptime_percent == pytest.approx(100.0)
+    assert uptime["api-health"].uptime_percent == pytest.approx(100.0)
+    assert [(r.route_class, r.p95_ms) for r in report.latency] == [("core", 420.0), ("reports", 1800.0)]
+
+
+def test_a_quiet_day_flags_nothing(aws: str, prod: StackConfig) -> None:
+    seed_prod_day()
+    report = run_collect(prod, {"p95_0": 420.0, "p95_1": 1800.0})
+    assert report.flags == []
+    assert report.ok
+
+
+def test_breaches_are_flagged(aws: str, prod: StackConfig) -> None:
+    seed_prod_day(homepage_down_minutes=2)  # 99.861% < 99.9%
+    put(REGION, "Fanloom/App", "Errors5xx", {}, AT_NOON, Value=30)  # 36 of 1000 = 3.6% > 2%
+    report = run_collect(prod, {"p95_0": 620.0, "p95_1": 1800.0})
+    assert report.flags == [
+        "p95 latency of core was 620 ms, above 500 ms",
+        "5xx error rate was 3.60%, above 2%",
+        "uptime of homepage was 99.861%, below 99.9%",
+    ]
+    assert [r.flagged for r in report.latency] == [True, False]
+
+
+def test_a_route_class_without_traffic_is_not_flagged(aws: str, prod: StackConfig) -> None:
+    seed_prod_day()
+    report = run_collect(prod, {"p95_0": 300.0})
+    assert report.latency[1].p95_ms is None and report.latency[1].status == "no data"
+    assert report.ok
+
+
+def test_health_check_ids_come_from_the_stack_outputs(aws: str, prod: StackConfig) -> None:
+    seed_prod_day()
+    # Ids only in the outputs (not in Route 53): the report must use them, not search.
+    outputs = {"healthChecks": {"homepage": {"id": "hc-a"}, "login": {"id": "hc-b"}, "api-health": {"id": "hc-c"}}}
+    for hc_id, up in (("hc-a", 1), ("hc-b", 1), ("hc-c", 0)):
+        put("us-east-1", "AWS/Route53", "HealthCheckStatus", {"HealthCheckId": hc_id}, AT_NOON, Value=up)
+    report = run_collect(prod, {"p95_0": 1.0, "p95_1": 1.0}, outputs=outputs)
+    assert [(u.health_check_id, u.uptime_percent) for u in report.uptime] == [
+        ("hc-a", 100.0), ("hc-b", 100.0), ("hc-c", 0.0)]
+
+
+def test_a_missing_health_check_is_flagged(aws: str, prod: StackConfig) -> None:
+    seed_prod_day()
+    outputs = {"healthChecks": {"homepage": {"id": "hc-a"}}}
+    put("us-east-1", "AWS/Route53", "HealthCheckStatus", {"HealthCheckId": "hc-a"}, AT_NOON, Value=1)
+    report = run_collect(prod, {"p95_0": 1.0, "p95_1": 1.0}, outputs=outputs)
+    assert [u.status for u in report.uptime] == ["ok", "error", "error"]
+    assert "uptime of login: no health check for https://app.fanloom.io/login found in the stack outputs " \
+           "(healthChecks)" in report.flags
+
+
+def test_alarms_in_alarm_are_listed_with_the_history_fallback(aws: str, prod: StackConfig) -> None:
+    seed_prod_day()
+    for region, name in (("us-east-1", "launchready-prod-uptime-login"), (REGION, "launchready-prod-p95-core"),
+                         (REGION, "launchready-prod-error-rate"), (REGION, "launchready-staging-p95-core")):
+        cw = boto3.client("cloudwatch", region_name=region)
+        cw.put_metric_alarm(AlarmName=name, Namespace="N", MetricName="M", Statistic="Sum", Period=60,
+                            EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")
+        if not name.endswith("error-rate"):  # moto's alarms start in OK; this one stays there
+            cw.set_alarm_state(AlarmName=name, StateValue="ALARM", StateReason="Threshold Crossed: test")
+    today = dt.datetime.now(dt.UTC).date()
+    report = collect(prod, project="launchready", stack="prod", region=REGION, day=today,
+                     clients=StubbedAlarmsOnly())
+    assert report.alarms.source == "current-state"  # moto has no alarm history
+    assert sorted((a.name, a.region) for a in report.alarms.fired) == [
+        ("launchready-prod-p95-core", REGION), ("launchready-prod-uptime-login", "us-east-1")]
+    assert "alarm launchready-prod-p95-core fired (eu-west-1)" in report.flags
+    assert any("an alarm that fired and recovered is not shown" in n for n in report.alarms.notes)
+    # The day before, the same alarms had not fired yet.
+    yesterday = collect(prod, project="launchready", stack="prod", region=REGION,
+                        day=today - dt.timedelta(days=1), clients=StubbedAlarmsOnly())
+    assert yesterday.alarms.fired == []
+
+
+class StubbedAlarmsOnly(AwsClients):
+    """Percentile queries answered with no data (for tests about other figures)."""
+
+    def percentiles(self, region: str) -> Any:
+        client = boto3.client("cloudwatch", region_name=region, endpoint_url="http://127.0.0.1:9",
+                              aws_access_key_id="x", aws_secret_access_key="y")
+        stubber = Stubber(client)
+        stubber.add_response("get_metric_data", {"MetricDataResults": []})
+        stubber.activate()
+        return client
+
+
+# ---- the command ----
+
+
+def cli_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], clients: AwsClients | None,
+            *args: str) -> tuple[int, str, str]:
+    if clients is not None:
+        monkeypatch.setattr("launchready.report.make_clients", lambda timeout: clients)
+    code = cli.main(["report", "--stack", "prod", "--date", DAY.isoformat(), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_shape_and_exit_code_of_a_quiet_day(aws: str, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    seed_prod_day()
+    code, out, err = cli_run(monkeypatch, capsys, StubbedClients({"p95_0": 420.0, "p95_1": 900.0}, PROD_CLASSES),
+                             "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert set(doc) == {"project", "stack", "date", "window", "region", "metricsSource", "latency", "errors",
+                        "deploys", "uptime", "alarms", "flags", "ok"}
+    assert doc["date"] == "2026-03-14" and doc["ok"] is True and doc["flags"] == []
+    assert doc["window"] == {"start": "2026-03-14T00:00:00+00:00", "end": "2026-03-15T00:00:00+00:00"}
+    assert [(r["routeClass"], r["p95Ms"], r["thresholdMs"], r["status"]) for r in doc["latency"]] == [
+        ("core", 420.0, 500, "ok"), ("reports", 900.0, 2000, "ok")]
+    assert doc["errors"]["count"] == 6 and doc["errors"]["thresholdPercent"] == 2
+    assert doc["deploys"] == {"count": 3, "namespace": "LaunchReady/Deploys", "metric": "DeployCount",
+                              "dimensions": {"Stack": "prod"}, "flagged": False, "error": None}
+    assert [u["uptimePercent"] for u in doc["uptime"]] == [100.0, 100.0, 100.0]
+    assert doc["alarms"]["fired"] == []
+
+
+def _table_widths(markdown: str) -> list[int]:
+    return [len(re.split(r"(?<!\\)\|", line)) for line in markdown.splitlines() if line.startswith("|")]
+
+
+def test_markdown_flags_a_breach_and_exits_1(aws: str, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    seed_prod_day(homepage_down_minutes=10)
+    code, out, _ = cli_run(monkeypatch, capsys, StubbedClients({"p95_0": 750.0, "p95_1": 900.0}, PROD_CLASSES),
+                           "--markdown")
+    assert code == 1
+    assert out.startswith("# Daily report: launchready prod, 2026-03-14 (UTC)\n")
+    assert "**2 flagged.**" in out
+    assert "- p95 latency of core was 750 ms, above 500 ms" in out
+    assert "- uptime of homepage was 99.306%, below 99.9%" in out
+    assert "| core | 750 ms | 500 ms | FLAG |" in out
+    assert "| homepage | https://fanloom.io/ | 99.306% | 99.9% | FLAG |" in out
+    for title in ("## p95 latency per route class", "## Errors", "## Deploys", "## Uptime per health check",
+                  "## Alarms that fired"):
+        assert title in out
+    # Every table row has the column count of its header.
+    blocks = [b for b in out.split("\n\n") if b.startswith("|")]
+    assert len(blocks) == 4  # latency, errors, deploys, uptime (no alarm fired: "None.")
+    for block in blocks:
+        assert len(set(_table_widths(block))) == 1, block
+
+
+def test_text_is_the_default(aws: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    seed_prod_day()
+    code, out, _ = cli_run(monkeypatch, capsys, StubbedClients({"p95_0": 1.0, "p95_1": 1.0}, PROD_CLASSES))
+    assert code == 0
+    assert out.startswith("Daily report for launchready prod on 2026-03-14 (UTC)")
+    assert out.rstrip().endswith("all within thresholds")
+
+
+def test_missing_credentials_exit_2_without_a_traceback(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", raising=False)
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", raising=False)
+    code, out, err = cli_run(monkeypatch, capsys, None)
+    assert code == 2
+    assert out == ""
+    assert "error: no AWS credentials found" in err and "Traceback" not in err
+
+
+def test_an_unreachable_endpoint_fails_the_checks_not_the_command(
+        aws: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+    code, out, err = cli_run(monkeypatch, capsys, None, "--json", "--timeout", "2")
+    assert code == 1, err
+    doc = json.loads(out)
+    assert {r["status"] for r in doc["latency"]} == {"error"}
+    assert doc["errors"]["error"] and doc["deploys"]["error"]
+    assert all(u["status"] == "error" for u in doc["uptime"])
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("args", [["--date", "2026-02-30"], ["--date", "2999-01-01"], ["--stack", "nope"]])
+def test_bad_input_is_a_usage_error(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["report", "--stack", "prod", *args]
+    assert cli.main(argv) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["report", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "exit codes:" in out and "1  report produced, something flagged" in out
