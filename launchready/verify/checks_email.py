@@ -1,0 +1,268 @@
+"""Email checks: `email.spf`, `email.dmarc`, `email.dkim`, `email.mail_from`.
+
+checkdmarc supplies SPF and DMARC semantics (grammar, lookup counting, the DMARC tree walk, external
+report authorization). It cannot tell a timeout from a missing record, so every check first looks the
+record up itself and only hands checkdmarc a name whose server answered. checkdmarc caches answers
+process-wide without the nameserver in the key: `clear_checkdmarc_caches()` runs before each run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+from typing import Any
+
+import checkdmarc.dmarc
+import checkdmarc.dnssec
+import checkdmarc.smtp
+import checkdmarc.spf
+import checkdmarc.utils
+import dns.resolver
+from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+from launchready.verify.expectations import SES_SPF_INCLUDE, DkimSelector, Expectations
+from launchready.verify.model import CheckResult, fail, passed, warn
+from launchready.verify.resolver import Resolver
+
+SPF_MAX_LOOKUPS = 10
+POLICY_STRENGTH = {"none": 0, "quarantine": 1, "reject": 2}
+
+
+def clear_checkdmarc_caches() -> None:
+    for cache in (
+        checkdmarc.utils.DNS_CACHE,
+        checkdmarc.dnssec.DNSSEC_CACHE,
+        checkdmarc.dnssec.DNSKEY_CACHE,
+        checkdmarc.dnssec.TLSA_CACHE,
+        checkdmarc.smtp.TLS_CACHE,
+        checkdmarc.smtp.STARTTLS_CACHE,
+    ):
+        cache.clear()
+
+
+def _is_spf(text: str) -> bool:
+    text = text.strip().lower()
+    return text == "v=spf1" or text.startswith("v=spf1 ")
+
+
+def _spf_semantics(record: str, domain: str, resolver: dns.resolver.Resolver, timeout: float) -> dict[str, Any]:
+    """checkdmarc's parse of one SPF record: lookups counted, includes followed through our resolver."""
+    try:
+        parsed = checkdmarc.spf.parse_spf_record(
+            record, domain, ignore_too_many_lookups=True, resolver=resolver, timeout=timeout
+        )
+    except checkdmarc.spf.SPFError as exc:
+        data = getattr(exc, "data", None) or {}
+        return {"error": str(exc.args[0]) if exc.args else str(exc), **{k: v for k, v in data.items() if k != "parsed"}}
+    return dict(parsed)
+
+
+async def _spf_record(resolver: Resolver, name: str) -> tuple[str | None, CheckResult | None, list[str]]:
+    """The one SPF record at a name, or the failing result that explains why there is not exactly one."""
+    lookup = await resolver.lookup(name, "TXT")
+    if lookup.broken:
+        return None, fail("", name, lookup.reason()), []
+    spf = [r for r in lookup.records if _is_spf(r)]
+    if not spf:
+        reason = lookup.reason() if lookup.missing else f"no TXT record at {name} starts with v=spf1"
+        return None, fail("", name, f"no SPF record: {reason}"), []
+    if len(spf) > 1:
+        return (
+            None,
+            fail("", name, f"{len(spf)} SPF records: receivers treat that as a permanent error", records=spf),
+            spf,
+        )
+    return spf[0], None, spf
+
+
+def _relabel(result: CheckResult, check_id: str, target: str) -> CheckResult:
+    return CheckResult(check_id, target, result.status, result.summary, result.details)
+
+
+async def _judge_spf(
+    check_id: str, target: str, resolver: Resolver, timeout: float, require: str | None = None
+) -> tuple[CheckResult, dict[str, Any]]:
+    record, problem, _ = await _spf_record(resolver, target)
+    if problem is not None or record is None:
+        assert problem is not None
+        return _relabel(problem, check_id, target), {}
+    parsed = await asyncio.to_thread(_spf_semantics, record, target, resolver.sync_resolver(), timeout)
+    lookups = parsed.get("dns_lookups")
+    details: dict[str, Any] = {
+        "record": record,
+        "dns_lookups": lookups,
+        "void_dns_lookups": parsed.get("void_dns_lookups"),
+    }
+    if "error" in parsed:
+        return fail(check_id, target, f"invalid SPF record: {parsed['error']}", **details), parsed
+    all_action = (parsed.get("parsed") or {}).get("all")
+    details["all"] = all_action
+    if isinstance(lookups, int) and lookups > SPF_MAX_LOOKUPS:
+        return fail(
+            check_id, target, f"SPF needs {lookups} DNS lookups; receivers allow {SPF_MAX_LOOKUPS}", **details
+        ), parsed
+    if all_action not in ("fail", "softfail"):
+        shown = {"pass": "+all", "neutral": "?all"}.get(str(all_action), "no all term")
+        return fail(check_id, target, f"SPF ends with {shown}: it must end with ~all or -all", **details), parsed
+    if require and require not in record.lower().split():
+        return fail(check_id, target, f"SPF does not contain {require}", **details), parsed
+    warnings = list(parsed.get("warnings") or [])
+    details["warnings"] = warnings
+    return passed(
+        check_id,
+        target,
+        f"one valid SPF record, {lookups} lookup(s), ends {'-all' if all_action == 'fail' else '~all'}",
+        **details,
+    ), parsed
+
+
+async def check_spf(resolver: Resolver, exp: Expectations, timeout: float) -> CheckResult:
+    result, _ = await _judge_spf("email.spf", exp.domain, resolver, timeout)
+    if result.status.value != "pass":
+        return result
+    if result.details.get("warnings"):
+        return warn(
+            "email.spf",
+            exp.domain,
+            "SPF valid with warnings: " + "; ".join(result.details["warnings"]),
+            **result.details,
+        )
+    if exp.spf_record and " ".join(result.details["record"].lower().split()) != exp.spf_record.lower():
+        return warn(
+            "email.spf",
+            exp.domain,
+            f"SPF differs from the declared record {exp.spf_record!r}",
+            expected=exp.spf_record,
+            **result.details,
+        )
+    return result
+
+
+def _dmarc_semantics(domain: str, resolver: dns.resolver.Resolver, timeout: float) -> dict[str, Any]:
+    return dict(checkdmarc.dmarc.check_dmarc(domain, resolver=resolver, timeout=timeout))
+
+
+async def check_dmarc(resolver: Resolver, exp: Expectations, timeout: float) -> CheckResult:
+    target = exp.domain
+    own = await resolver.lookup(f"_dmarc.{target}", "TXT")
+    if own.broken:
+        return fail("email.dmarc", target, own.reason())
+    result = await asyncio.to_thread(_dmarc_semantics, target, resolver.sync_resolver(), timeout)
+    details: dict[str, Any] = {"record": result.get("record"), "location": result.get("location")}
+    if not result.get("valid"):
+        return fail("email.dmarc", target, f"DMARC: {result.get('error')}", **details)
+    tags = {k: v.get("value") for k, v in (result.get("tags") or {}).items()}
+    policy = str(tags.get("p") or "none")
+    rua = tags.get("rua") or []
+    addresses = sorted(str(u.get("address") if isinstance(u, dict) else u).removeprefix("mailto:").lower() for u in rua)
+    warnings = list(result.get("warnings") or [])
+    details.update(policy=policy, rua=addresses, warnings=warnings)
+    if exp.dmarc_policy is not None:
+        details["expected_policy"] = exp.dmarc_policy
+        if POLICY_STRENGTH.get(policy, 0) < POLICY_STRENGTH[exp.dmarc_policy]:
+            return fail(
+                "email.dmarc", target, f"DMARC p={policy} is weaker than the declared p={exp.dmarc_policy}", **details
+            )
+        missing = sorted({a.lower() for a in exp.dmarc_rua} - set(addresses))
+        if missing:
+            return fail("email.dmarc", target, f"DMARC reports do not go to {', '.join(missing)}", **details)
+        if policy != exp.dmarc_policy:
+            return warn(
+                "email.dmarc", target, f"DMARC p={policy} differs from the declared p={exp.dmarc_policy}", **details
+            )
+    if policy == "none":
+        return warn("email.dmarc", target, "DMARC p=none: spoofed mail is still delivered", **details)
+    if not addresses:
+        return warn("email.dmarc", target, f"DMARC p={policy} but no rua: nobody receives aggregate reports", **details)
+    if warnings:
+        return warn("email.dmarc", target, f"DMARC p={policy} with warnings: " + "; ".join(warnings), **details)
+    return passed("email.dmarc", target, f"DMARC p={policy}, reports to {', '.join(addresses)}", **details)
+
+
+def _dkim_key(record: str) -> tuple[bool, str]:
+    tags = {}
+    for part in record.split(";"):
+        if "=" in part:
+            k, _, v = part.partition("=")
+            tags[k.strip().lower()] = "".join(v.split())
+    if "p" not in tags:
+        return False, "no p= tag (not a DKIM key record)"
+    if not tags["p"]:
+        return False, "p= is empty: the key is revoked"
+    try:
+        load_der_public_key(base64.b64decode(tags["p"], validate=True))
+    except (binascii.Error, ValueError) as exc:
+        return False, f"p= is not a public key: {exc}"
+    return True, f"{tags.get('k', 'rsa')} public key"
+
+
+async def _dkim_one(resolver: Resolver, domain: str, sel: DkimSelector) -> dict[str, Any]:
+    name = f"{sel.selector}._domainkey.{domain}"
+    row: dict[str, Any] = {"selector": sel.selector, "name": name}
+    if sel.cname_target:
+        row["expected_cname"] = sel.cname_target
+        cname = await resolver.lookup(name, "CNAME")
+        row["cname"] = cname.records
+        if not cname.found:
+            row["ok"], row["reason"] = False, f"{name}: no CNAME to {sel.cname_target} ({cname.reason()})"
+            return row
+        if sel.cname_target not in {r.lower().rstrip(".") for r in cname.records}:
+            row["ok"], row["reason"] = False, f"{name} points to {', '.join(cname.records)}, not {sel.cname_target}"
+            return row
+    txt = await resolver.lookup(name, "TXT")
+    if not txt.found:
+        row["ok"], row["reason"] = False, f"{name}: {txt.reason()}"
+        return row
+    keys = [_dkim_key(r) for r in txt.records]
+    good = [why for ok, why in keys if ok]
+    row["ok"] = bool(good)
+    row["reason"] = good[0] if good else f"{name}: " + "; ".join(why for _, why in keys)
+    return row
+
+
+async def check_dkim(
+    resolver: Resolver, exp: Expectations, selectors: list[DkimSelector] | None = None, no_selector_reason: str = ""
+) -> CheckResult:
+    target = exp.domain
+    selectors = exp.dkim if selectors is None else selectors
+    if not selectors:
+        return warn(
+            "email.dkim",
+            target,
+            no_selector_reason or "no DKIM selector to check: give --dkim-selector NAME (or --stack with SES access)",
+        )
+    rows = await asyncio.gather(*(_dkim_one(resolver, target, s) for s in selectors))
+    bad = [r for r in rows if not r["ok"]]
+    if bad:
+        return fail("email.dkim", target, "; ".join(r["reason"] for r in bad), selectors=list(rows))
+    return passed("email.dkim", target, f"{len(rows)} DKIM selector(s) publish a public key", selectors=list(rows))
+
+
+async def check_mail_from(resolver: Resolver, exp: Expectations, timeout: float) -> CheckResult:
+    """The MAIL FROM subdomain has exactly the SES bounce MX and an SPF record that lets SES send."""
+    target = exp.mail_from_domain
+    if target is None:
+        return warn("email.mail_from", exp.domain, "no MAIL FROM subdomain to check: give --mail-from SUBDOMAIN")
+    mx = await resolver.lookup(target, "MX")
+    if not mx.found:
+        return fail("email.mail_from", target, f"no MX: {mx.reason()}")
+    hosts = sorted({r.split()[-1].lower().rstrip(".") for r in mx.records})
+    details: dict[str, Any] = {"mx": mx.records}
+    if exp.mail_from_mx and exp.mail_from_mx not in hosts:
+        return fail("email.mail_from", target, f"MX is {', '.join(hosts)}, not {exp.mail_from_mx}", **details)
+    spf_result, _ = await _judge_spf(
+        "email.mail_from", target, resolver, timeout, require=SES_SPF_INCLUDE if exp.mail_from_mx else None
+    )
+    details["spf"] = spf_result.details.get("record")
+    if spf_result.status.value != "pass":
+        return CheckResult(
+            "email.mail_from",
+            target,
+            spf_result.status,
+            f"MX ok, SPF: {spf_result.summary}",
+            {**details, **spf_result.details},
+        )
+    if len(mx.records) > 1:
+        return warn("email.mail_from", target, f"{len(mx.records)} MX records; SES expects exactly one", **details)
+    return passed("email.mail_from", target, f"MX {hosts[0]} and a valid SPF record", **details)

@@ -1,0 +1,104 @@
+"""Argument types and validation shared by `verify` and `smoke`: every bad input is a one-line usage error."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import ssl
+from pathlib import Path
+
+from launchready import PROJECT_ROOT
+from launchready.verify.resolver import NameserverSpec, UsageError, parse_nameserver
+
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)((?!-)[a-z0-9_-]{1,63}(?<!-)\.)+[a-z0-9-]{2,63}$")
+_LABEL_RE = re.compile(r"^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$", re.IGNORECASE)
+
+
+def nameserver_arg(text: str) -> NameserverSpec:
+    try:
+        return parse_nameserver(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix(f"--nameserver {text!r}: ")) from None
+
+
+def port_arg(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1-65535)")
+    return int(text)
+
+
+def timeout_arg(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 120:
+        raise argparse.ArgumentTypeError("the timeout must be more than 0 and at most 120 seconds")
+    return value
+
+
+def domain_arg(text: str) -> str:
+    value = text.strip().lower().rstrip(".")
+    if value.startswith(("http://", "https://")) or not _DOMAIN_RE.match(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a domain name such as example.com")
+    return value
+
+
+def label_arg(text: str) -> str:
+    value = text.strip().lower().rstrip(".")
+    if not all(_LABEL_RE.match(part) for part in value.split(".")):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a DNS label such as 'mail' or 's1'")
+    return value
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stack", metavar="NAME", help="take targets and expectations from Pulumi.<NAME>.yaml")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="project directory holding Pulumi.yaml (default: here, else the installed one)",
+    )
+    parser.add_argument(
+        "--nameserver",
+        metavar="IP[:PORT]",
+        action="append",
+        type=nameserver_arg,
+        default=[],
+        help="resolve every name through this server (repeatable); the system resolver is then never used",
+    )
+    parser.add_argument("--http-port", type=port_arg, default=80, help="port for http:// URLs without one (default 80)")
+    parser.add_argument(
+        "--https-port", type=port_arg, default=443, help="port for https:// URLs without one (default 443)"
+    )
+    parser.add_argument(
+        "--ca-bundle", metavar="FILE", help="an extra trusted CA certificate (PEM), besides the system's"
+    )
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=timeout_arg,
+        default=5.0,
+        help="bound on each lookup, handshake and request (default 5)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+
+
+def check_ca_bundle(path: str | None) -> str | None:
+    if path is None:
+        return None
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"--ca-bundle {path}: no such file")
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=str(file))
+    except (ssl.SSLError, ValueError, OSError) as exc:
+        raise UsageError(f"--ca-bundle {path}: not a PEM certificate file ({exc})") from None
+    return str(file)
+
+
+def project_root(arg: Path | None) -> Path:
+    if arg is not None:
+        return arg.resolve()
+    cwd = Path.cwd()
+    return cwd if (cwd / "Pulumi.yaml").is_file() else PROJECT_ROOT

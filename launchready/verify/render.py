@@ -1,0 +1,49 @@
+"""Rendering a Report: a readable table for people, JSON for machines, and progress on a terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TextIO
+
+from launchready.verify.model import Report, Status
+
+MARK = {Status.passed: "PASS", Status.warn: "WARN", Status.fail: "FAIL"}
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.to_json(), indent=2, default=str)
+
+
+def render_text(report: Report, *, title: str = "verify") -> str:
+    if not report.checks:
+        return f"{title}: no checks ran"
+    id_width = max(len(c.id) for c in report.checks)
+    target_width = min(max(len(c.target) for c in report.checks), 40)
+    lines = []
+    for check in report.checks:
+        lines.append(f"{MARK[check.status]}  {check.id:<{id_width}}  {check.target:<{target_width}}  {check.summary}")
+    s = report.summary
+    verdict = "FAILED" if report.failed else "ok"
+    lines.append("")
+    lines.append(f"{title} {verdict}: {s['pass']} passed, {s['warn']} warnings, {s['fail']} failed")
+    return "\n".join(lines)
+
+
+class TerminalProgress:
+    """`done/total checks` on one rewritten line of stderr, only when stderr is a terminal."""
+
+    def __init__(self, stream: TextIO | None = None, label: str = "checks") -> None:
+        self.stream = stream or sys.stderr
+        self.label = label
+        self.enabled = self.stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.enabled:
+            self.stream.write(f"\r{done}/{total} {self.label}")
+            self.stream.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\033[K")
+            self.stream.flush()

@@ -1,0 +1,219 @@
+"""DNS lookups for the verifier: dnspython's async resolver, bounded, classified, never raising.
+
+With `--nameserver` every name goes to those servers and nowhere else (no system resolver, no
+`/etc/hosts`); checkdmarc gets a synchronous resolver built from the same servers. A lookup ends in one of
+five states, so a check can tell a missing record (NXDOMAIN, NODATA) from a broken server (timeout,
+SERVFAIL/REFUSED): checkdmarc alone reports both as "invalid".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TypeVar
+
+import dns.asyncresolver
+import dns.exception
+import dns.flags
+import dns.message
+import dns.name
+import dns.nameserver
+import dns.rdatatype
+import dns.resolver
+import dns.rrset
+
+_R = TypeVar("_R", bound=dns.resolver.BaseResolver)
+
+
+class UsageError(ValueError):
+    """Bad command-line input: the command exits 2 with this message."""
+
+
+@dataclass(frozen=True)
+class NameserverSpec:
+    host: str
+    port: int = 53
+
+    def __str__(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+def parse_nameserver(text: str) -> NameserverSpec:
+    """`IP`, `IP:PORT`, `IPv6` or `[IPv6]:PORT`. A hostname is refused: resolving it would need a resolver."""
+    raw = text.strip()
+    host, port_text = raw, ""
+    if raw.startswith("["):
+        end = raw.find("]")
+        if end < 0:
+            raise UsageError(f"--nameserver {text!r}: missing ']' after the IPv6 address")
+        host, rest = raw[1:end], raw[end + 1 :]
+        if rest and not rest.startswith(":"):
+            raise UsageError(f"--nameserver {text!r}: expected [IPv6]:PORT")
+        port_text = rest[1:]
+    elif raw.count(":") == 1:
+        host, port_text = raw.split(":")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        raise UsageError(
+            f"--nameserver {text!r}: not an IP address; give IP, IP:PORT or [IPv6]:PORT "
+            "(a name would need the system resolver)"
+        ) from None
+    port = 53
+    if port_text or raw.endswith(":"):
+        if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+            raise UsageError(f"--nameserver {text!r}: the port must be a number from 1 to 65535")
+        port = int(port_text)
+    return NameserverSpec(str(address), port)
+
+
+class LookupStatus(StrEnum):
+    ok = "ok"
+    nxdomain = "nxdomain"  # the name does not exist
+    nodata = "nodata"  # the name exists, but has no record of this type
+    timeout = "timeout"
+    error = "error"  # SERVFAIL, REFUSED, a network error
+
+
+@dataclass(frozen=True)
+class Lookup:
+    name: str
+    rdtype: str
+    status: LookupStatus
+    records: list[str] = field(default_factory=list)
+    #: the CNAME chain followed to get the answer, as "alias -> target" pairs
+    cnames: list[tuple[str, str]] = field(default_factory=list)
+    error: str = ""
+    rrset: dns.rrset.RRset | None = None
+    response: dns.message.Message | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.status is LookupStatus.ok
+
+    @property
+    def missing(self) -> bool:
+        return self.status in (LookupStatus.nxdomain, LookupStatus.nodata)
+
+    @property
+    def broken(self) -> bool:
+        """The server did not give an answer at all: nothing can be said about the record."""
+        return self.status in (LookupStatus.timeout, LookupStatus.error)
+
+    def reason(self) -> str:
+        if self.status is LookupStatus.nxdomain:
+            return f"{self.name} does not exist (NXDOMAIN)"
+        if self.status is LookupStatus.nodata:
+            return f"{self.name} has no {self.rdtype} record"
+        if self.status is LookupStatus.timeout:
+            return f"DNS timeout looking up {self.name} {self.rdtype}: {self.error}"
+        if self.status is LookupStatus.error:
+            return f"DNS error looking up {self.name} {self.rdtype}: {self.error}"
+        return f"{self.name} {self.rdtype}: {', '.join(self.records)}"
+
+
+def rdata_text(rdata: object) -> str:
+    """TXT as its decoded string (chunks joined, as receivers read them); anything else in presentation form."""
+    strings = getattr(rdata, "strings", None)
+    if strings is not None:
+        return b"".join(strings).decode("utf-8", errors="replace")
+    return str(rdata.to_text())  # type: ignore[attr-defined]
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+class Resolver:
+    """One run's resolver: bounded lookups, each (name, type) asked once even when checks ask concurrently."""
+
+    def __init__(self, nameservers: list[NameserverSpec] | None, timeout: float) -> None:
+        self.nameservers = list(nameservers or [])
+        self.timeout = timeout
+        self._async = self._configure(dns.asyncresolver.Resolver(configure=not self.nameservers))
+        self._memo: dict[tuple[str, str, bool], asyncio.Future[Lookup]] = {}
+
+    def _configure(self, resolver: _R) -> _R:
+        if self.nameservers:
+            resolver.nameservers = [dns.nameserver.Do53Nameserver(ns.host, ns.port) for ns in self.nameservers]
+        # The lifetime bounds a whole lookup; a shorter try timeout lets one lost UDP packet be retried.
+        resolver.lifetime = self.timeout
+        resolver.timeout = min(1.0, self.timeout)
+        return resolver
+
+    def sync_resolver(self) -> dns.resolver.Resolver:
+        """For checkdmarc, which is synchronous: the same servers and the same bound."""
+        return self._configure(dns.resolver.Resolver(configure=not self.nameservers))
+
+    def describe(self) -> str:
+        return ", ".join(map(str, self.nameservers)) if self.nameservers else "the system resolver"
+
+    async def lookup(self, name: str, rdtype: str, *, dnssec: bool = False) -> Lookup:
+        key = (name.lower().rstrip("."), rdtype.upper(), dnssec)
+        future = self._memo.get(key)
+        if future is None:
+            future = asyncio.ensure_future(self._lookup(*key))
+            self._memo[key] = future
+        return await asyncio.shield(future)
+
+    async def _lookup(self, name: str, rdtype: str, dnssec: bool) -> Lookup:
+        resolver = self._async
+        if dnssec:
+            resolver = self._configure(dns.asyncresolver.Resolver(configure=not self.nameservers))
+            resolver.use_edns(0, dns.flags.DO, 1232)
+        try:
+            answer = await asyncio.wait_for(
+                resolver.resolve(name, rdtype, raise_on_no_answer=True, search=False),
+                timeout=self.timeout + 0.5,  # a hard stop above dnspython's own lifetime
+            )
+        except dns.resolver.NXDOMAIN as exc:
+            return Lookup(name, rdtype, LookupStatus.nxdomain, cnames=_chain_from_nx(exc), error="NXDOMAIN")
+        except dns.resolver.NoAnswer as exc:
+            return Lookup(name, rdtype, LookupStatus.nodata, error=_short(exc))
+        except (dns.exception.Timeout, TimeoutError):
+            return Lookup(
+                name, rdtype, LookupStatus.timeout, error=f"no answer from {self.describe()} within {self.timeout:g}s"
+            )
+        except dns.resolver.NoNameservers as exc:
+            return Lookup(name, rdtype, LookupStatus.error, error=_no_nameservers_reason(exc))
+        except (dns.exception.DNSException, OSError, ValueError) as exc:
+            return Lookup(name, rdtype, LookupStatus.error, error=_short(exc))
+        cnames = [
+            (rrset.name.to_text(omit_final_dot=True), rrset[0].target.to_text(omit_final_dot=True))
+            for rrset in answer.chaining_result.cnames
+        ]
+        rrset = answer.rrset
+        records = [rdata_text(r) for r in rrset] if rrset is not None else []
+        return Lookup(name, rdtype, LookupStatus.ok, records, cnames, rrset=rrset, response=answer.response)
+
+    async def addresses(self, host: str) -> tuple[list[str], Lookup | None]:
+        """A and AAAA of a host (IPv4 first). With none, the lookup that explains why (a failure first)."""
+        a, aaaa = await asyncio.gather(self.lookup(host, "A"), self.lookup(host, "AAAA"))
+        found = a.records + aaaa.records
+        if found:
+            return found, None
+        return [], next((x for x in (a, aaaa) if x.broken), a)
+
+
+def _chain_from_nx(exc: dns.resolver.NXDOMAIN) -> list[tuple[str, str]]:
+    try:
+        canonical = exc.canonical_name
+    except Exception:  # dnspython raises when no response was kept
+        return []
+    names = exc.qnames()
+    if names and canonical != names[0]:
+        return [(names[0].to_text(omit_final_dot=True), canonical.to_text(omit_final_dot=True))]
+    return []
+
+
+def _no_nameservers_reason(exc: dns.resolver.NoNameservers) -> str:
+    errors = exc.kwargs.get("errors") or []
+    parts = []
+    for item in errors:
+        # (server, tcp, port, error or rcode text, response)
+        server, _tcp, port, err = item[0], item[1], item[2], item[3]
+        parts.append(f"{server}:{port} answered {err}")
+    return "; ".join(parts) or _short(exc)
