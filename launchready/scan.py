@@ -42,6 +42,10 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _short(commit: str | None) -> str:
     return commit[:10] if commit else ""
 
@@ -82,6 +86,13 @@ What to do:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.update_baseline and args.no_history:
+        print(
+            "error: --update-baseline needs the full scan (drop --no-history): the baseline also holds the "
+            "reviewed findings of the history",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     if args.path is not None:
         root = args.path.resolve()
         if not root.is_dir():
@@ -112,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
             json.dump({**result.to_json(), "baseline_written": True}, sys.stdout, indent=2)
             sys.stdout.write("\n")
             return EXIT_OK
-        print(f"{_summary(result)}: wrote {len(result.findings)} findings to {baseline_path}")
+        print(f"{_summary(result)}: wrote {_plural(len(result.findings), 'finding')} to {baseline_path}")
         if added:
             print(f"{len(added)} of them are new in the baseline; each must be a reviewed false positive:")
             for f in added:
@@ -125,11 +136,12 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return EXIT_FAILED if new else EXIT_OK
     accepted = len(result.findings) - len(new)
-    accepted_text = f"; {accepted} reviewed false positives in the baseline" if accepted else ""
+    accepted_text = f"; {_plural(accepted, 'reviewed false positive')} in the baseline" if accepted else ""
     if not new:
         print(f"no secrets found: {_summary(result)}{accepted_text}")
         return EXIT_OK
-    print(f"{len(new)} possible secrets not in the baseline {baseline_path}: {_summary(result)}{accepted_text}")
+    headline = f"{_plural(len(new), 'possible secret')} not in the baseline {baseline_path}"
+    print(f"{headline}: {_summary(result)}{accepted_text}")
     for f in new:
         print("\n".join(_describe(f)))
     print(_ADVICE.format(baseline=baseline_path.name))

@@ -38,8 +38,10 @@ CF_TOKEN = _random(string.ascii_letters + string.digits + "_-", 40)
 OLD_CF_TOKEN = _random(string.ascii_letters + string.digits + "_-", 40)
 STACK_PLAINTEXT_VALUE = "hunter2-" + _random(string.ascii_lowercase + string.digits, 12)
 PEM_BODY = [_random(string.ascii_letters + string.digits + "+/", 64) for _ in range(6)]
+OLD_DSN_KEY = _random("0123456789abcdef", 32)
 IGNORED_TOKEN = _random(string.ascii_letters + string.digits + "_-", 40)
-PLANTED = [AWS_KEY_ID, AWS_SECRET_KEY, CF_TOKEN, OLD_CF_TOKEN, STACK_PLAINTEXT_VALUE, *PEM_BODY, IGNORED_TOKEN]
+PLANTED = [AWS_KEY_ID, AWS_SECRET_KEY, CF_TOKEN, OLD_CF_TOKEN, STACK_PLAINTEXT_VALUE, *PEM_BODY, OLD_DSN_KEY,
+           IGNORED_TOKEN]
 
 PRIVATE_KEY = "\n".join(
     ["-----BEGIN RSA " + "PRIVATE KEY-----", *PEM_BODY, "-----END RSA " + "PRIVATE KEY-----", ""]
@@ -131,9 +133,16 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Planted:
     repo = new_repo(tmp_path_factory.mktemp("planted") / "repo")
     # An old commit adds a token to a script; a later one deletes the script (the history keeps it).
     write(repo, "scripts/bootstrap.sh", f"#!/bin/sh\nset -eu\nexport CLOUDFLARE_API_TOKEN={OLD_CF_TOKEN}\n")
-    old = commit(repo, "bootstrap script")
+    # A repeated line ("items:") and a comment that reads like `secret: value` outside YAML: the history scan
+    # must read the version as YAML, as the working-tree scan does.
+    write(repo, "Pulumi.dev.yaml", "# Secrets: PULUMI_ACCESS_TOKEN, set with pulumi config set --secret\nconfig:\n"
+          f"  launchready:sentryDsn: https://{OLD_DSN_KEY}@o1.ingest.sentry.io/42\n"
+          "  launchready:a:\n    items:\n      - name: x\n    owner: p\n"
+          "  launchready:b:\n    items:\n      - name: y\n    owner: q\n")
+    old = commit(repo, "bootstrap script and a dev stack")
     (repo / "scripts/bootstrap.sh").unlink()
-    commit(repo, "remove the bootstrap script")
+    (repo / "Pulumi.dev.yaml").unlink()
+    commit(repo, "remove the bootstrap script and the dev stack")
     write(repo, "config/app.env", f"AWS_ACCESS_KEY_ID={AWS_KEY_ID}\nAWS_SECRET_ACCESS_KEY={AWS_SECRET_KEY}\n")
     write(repo, "ci/cloudflare.env", f"# used by the deploy job\nCLOUDFLARE_API_TOKEN={CF_TOKEN}\n")
     write(repo, "keys/deploy.pem", PRIVATE_KEY)
@@ -193,9 +202,18 @@ def test_secret_in_a_deleted_file_is_found_in_the_commit_that_added_it(planted: 
     assert not (planted.repo / "scripts/bootstrap.sh").exists()
 
 
+def test_plaintext_secret_in_a_deleted_stack_file_is_found_in_its_commit(planted: Planted) -> None:
+    found = [f for f in planted.result["findings"] if f["path"] == "Pulumi.dev.yaml"]
+    # line 3 only: the comment on line 1 is not read as a `secret: value` (YAML is scanned as YAML)
+    assert [(f["source"], f["commit"], f["line"], f["type"], f.get("key")) for f in found] == [
+        ("history", planted.old_commit, 3, "Plaintext secret in Pulumi stack file", "launchready:sentryDsn")
+    ], planted.where()
+
+
 def test_ignored_files_are_not_scanned_and_nothing_else_is_reported(planted: Planted) -> None:
     assert sorted({f["path"] for f in planted.result["findings"]}) == [
-        "Pulumi.staging.yaml", "ci/cloudflare.env", "config/app.env", "keys/deploy.pem", "scripts/bootstrap.sh",
+        "Pulumi.dev.yaml", "Pulumi.staging.yaml", "ci/cloudflare.env", "config/app.env", "keys/deploy.pem",
+        "scripts/bootstrap.sh",
     ]
     assert planted.result["commits_scanned"] == 3
     assert planted.result["history"] is True
@@ -258,7 +276,7 @@ def test_baselined_false_positive_passes_and_a_new_secret_still_fails(tmp_path: 
 
     passed = scan("--path", str(repo))
     assert passed.code == 0, passed.out
-    assert "1 reviewed false positives" in passed.out
+    assert "1 reviewed false positive in the baseline" in passed.out
 
     write(repo, "deploy.env", f"CLOUDFLARE_API_TOKEN={CF_TOKEN}\n")
     failed = scan("--path", str(repo), "--json")
@@ -316,6 +334,14 @@ def test_unreadable_baseline_is_a_usage_error(tmp_path: Path, content: str, mess
     run = scan("--path", str(repo))
     assert run.code == 2
     assert message in run.err and "Traceback" not in run.err
+
+
+def test_baseline_is_updated_only_from_a_full_scan(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "partial")
+    commit(repo, "initial")
+    run = scan("--path", str(repo), "--no-history", "--update-baseline")
+    assert run.code == 2 and "--no-history" in run.err
+    assert not (repo / ".secrets.baseline").exists()
 
 
 def test_missing_explicit_baseline_is_a_usage_error(tmp_path: Path) -> None:

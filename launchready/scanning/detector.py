@@ -16,6 +16,7 @@ from typing import Any
 
 from detect_secrets import SecretsCollection
 from detect_secrets.settings import default_settings, get_settings, transient_settings
+from detect_secrets.util.filetype import FileType, determine_file_type
 
 from launchready.scanning.findings import Finding
 
@@ -71,6 +72,8 @@ class NewLines:
     path: str
     commit: str
     lines: list[tuple[int, str]]
+    #: the whole version, for the files detect-secrets reads as a structure rather than line by line
+    text: str = ""
 
 
 def _text(content: bytes) -> str | None:
@@ -80,6 +83,11 @@ def _text(content: bytes) -> str | None:
         return content.decode("utf-8")
     except UnicodeDecodeError:
         return None  # detect-secrets skips files it cannot decode; so do we
+
+
+def _parsed_whole(path: str) -> bool:
+    """detect-secrets parses YAML files (values only, no comments): lines out of context would read wrong."""
+    return determine_file_type(path) == FileType.YAML
 
 
 def new_lines(blobs: list[Blob]) -> list[NewLines]:
@@ -102,7 +110,7 @@ def new_lines(blobs: list[Blob]) -> list[NewLines]:
                 known.add(stripped)
                 lines.append((number, stripped))
         if lines:
-            out.append(NewLines(blob.path, blob.commit, lines))
+            out.append(NewLines(blob.path, blob.commit, lines, text if _parsed_whole(blob.path) else ""))
     return out
 
 
@@ -111,7 +119,8 @@ def scan_history(versions: list[NewLines], source: str) -> list[Finding]:
 
     Call inside `settings(...)`. The new lines are written to `<scratch>/<n>/<path>` (the file name drives
     detect-secrets' filters and transformers) and scanned in one parallel pass; line numbers are mapped back
-    to the version's own.
+    to the version's own. YAML versions are scanned whole (detect-secrets parses them) and only findings on
+    their new lines are kept.
     """
     with tempfile.TemporaryDirectory(prefix="launchready-scan-") as scratch:
         owners: dict[str, NewLines] = {}
@@ -119,7 +128,10 @@ def scan_history(versions: list[NewLines], source: str) -> list[Finding]:
             name = f"{n}/{version.path}"
             target = Path(scratch) / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text("\n".join(line for _, line in version.lines) + "\n", encoding="utf-8")
+            if version.text:
+                target.write_text(version.text, encoding="utf-8")
+            else:
+                target.write_text("\n".join(line for _, line in version.lines) + "\n", encoding="utf-8")
             owners[name] = version
         collection = SecretsCollection(root=scratch)
         if owners:
@@ -127,6 +139,11 @@ def scan_history(versions: list[NewLines], source: str) -> list[Finding]:
         out: list[Finding] = []
         for f in _findings(collection, source):
             version = owners[f.path]
-            line = version.lines[f.line - 1][0] if 0 < f.line <= len(version.lines) else 0
+            if version.text:  # the whole version was scanned: keep what it added
+                if f.line not in {number for number, _ in version.lines}:
+                    continue
+                line = f.line
+            else:
+                line = version.lines[f.line - 1][0] if 0 < f.line <= len(version.lines) else 0
             out.append(dataclasses.replace(f, path=version.path, commit=version.commit, line=line))
         return out
