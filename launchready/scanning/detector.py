@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import multiprocessing
+import os
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,28 +35,54 @@ def settings(config: dict[str, Any] | None) -> Iterator[dict[str, Any]]:
         yield get_settings().json()
 
 
-def _findings(collection: SecretsCollection, source: str, commit: str | None = None) -> list[Finding]:
-    out: list[Finding] = []
-    for filename, secret in collection:
-        out.append(
-            Finding(
-                source=source,
-                path=Path(filename).as_posix(),
-                line=int(secret.line_number),
-                type=str(secret.type),
-                hashed_secret=str(secret.secret_hash),
-                commit=commit,
-            )
-        )
-    return out
+#: below this many bytes to scan, one process is faster than starting workers
+PARALLEL_MIN_BYTES = 256 * 1024
+
+#: (filename relative to the scan root, line number, secret type, secret hash)
+_Hit = tuple[str, int, str, str]
+
+
+def _scan_here(root: str, names: list[str]) -> list[_Hit]:
+    collection = SecretsCollection(root=root)
+    for name in names:
+        collection.scan_file(name)
+    return [(Path(fn).as_posix(), int(s.line_number), str(s.type), str(s.secret_hash)) for fn, s in collection]
+
+
+def _scan_in_worker(job: tuple[dict[str, Any], str, list[str]]) -> list[_Hit]:
+    config, root, names = job
+    with transient_settings(config):
+        return _scan_here(root, names)
+
+
+def _scan(root: str, names: list[str]) -> list[_Hit]:
+    """detect-secrets over `names` (relative to root), in worker processes when there is enough to scan.
+
+    Workers are spawned, not forked: a fork of a process with threads (a test suite's servers, a resolver
+    pool) can inherit a held lock and hang. They get the settings in force as their configuration.
+    """
+    size = sum((Path(root) / n).stat().st_size for n in names)
+    workers = min(os.cpu_count() or 1, 8)
+    if size < PARALLEL_MIN_BYTES or workers < 2 or len(names) < 2:
+        return _scan_here(root, names)
+    chunks = [names[i::workers * 2] for i in range(workers * 2)]
+    config = get_settings().json()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = pool.map(_scan_in_worker, [(config, root, chunk) for chunk in chunks if chunk])
+        return [hit for chunk in results for hit in chunk]
+
+
+def _findings(hits: list[_Hit], source: str) -> list[Finding]:
+    return [
+        Finding(source=source, path=path, line=line, type=type_, hashed_secret=hashed)
+        for path, line, type_, hashed in hits
+    ]
 
 
 def scan_files(root: Path, paths: list[str], source: str) -> list[Finding]:
-    """Scan files on disk (paths relative to root), on every core. Call inside `settings(...)`."""
-    collection = SecretsCollection(root=str(root))
-    if paths:
-        collection.scan_files(*paths)
-    return _findings(collection, source)
+    """Scan files on disk (paths relative to root). Call inside `settings(...)`."""
+    return _findings(_scan(str(root), paths), source)
 
 
 @dataclass(frozen=True)
@@ -133,11 +162,8 @@ def scan_history(versions: list[NewLines], source: str) -> list[Finding]:
             else:
                 target.write_text("\n".join(line for _, line in version.lines) + "\n", encoding="utf-8")
             owners[name] = version
-        collection = SecretsCollection(root=scratch)
-        if owners:
-            collection.scan_files(*owners)
         out: list[Finding] = []
-        for f in _findings(collection, source):
+        for f in _findings(_scan(scratch, list(owners)), source):
             version = owners[f.path]
             if version.text:  # the whole version was scanned: keep what it added
                 if f.line not in {number for number, _ in version.lines}:
