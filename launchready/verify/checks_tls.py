@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import ssl
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,8 +92,10 @@ def probing_context(version: ssl.TLSVersion | None = None) -> ssl.SSLContext:
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
     if version is not None:
-        ctx.minimum_version = version
-        ctx.maximum_version = version
+        with warnings.catch_warnings():  # pinning TLS 1.0/1.1 is deprecated, and exactly what a probe needs
+            warnings.simplefilter("ignore", DeprecationWarning)
+            ctx.minimum_version = version
+            ctx.maximum_version = version
         if version in LEGACY_VERSIONS:
             ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
     return ctx

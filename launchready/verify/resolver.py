@@ -43,7 +43,7 @@ class NameserverSpec:
 def parse_nameserver(text: str) -> NameserverSpec:
     """`IP`, `IP:PORT`, `IPv6` or `[IPv6]:PORT`. A hostname is refused: resolving it would need a resolver."""
     raw = text.strip()
-    host, port_text = raw, ""
+    host, port_text, has_port = raw, "", False
     if raw.startswith("["):
         end = raw.find("]")
         if end < 0:
@@ -51,9 +51,10 @@ def parse_nameserver(text: str) -> NameserverSpec:
         host, rest = raw[1:end], raw[end + 1 :]
         if rest and not rest.startswith(":"):
             raise UsageError(f"--nameserver {text!r}: expected [IPv6]:PORT")
-        port_text = rest[1:]
+        port_text, has_port = rest[1:], bool(rest)
     elif raw.count(":") == 1:
         host, port_text = raw.split(":")
+        has_port = True
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
@@ -62,7 +63,7 @@ def parse_nameserver(text: str) -> NameserverSpec:
             "(a name would need the system resolver)"
         ) from None
     port = 53
-    if port_text or raw.endswith(":"):
+    if has_port:
         if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
             raise UsageError(f"--nameserver {text!r}: the port must be a number from 1 to 65535")
         port = int(port_text)

@@ -62,8 +62,20 @@ def client_context(ca_bundle: str | None, *, verify: bool = True) -> ssl.SSLCont
     return ctx
 
 
+def _causes(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
 def _describe_error(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
+    causes = _causes(exc)
+    if any(isinstance(c, ConnectionRefusedError) for c in causes):
+        return "connection refused"
+    text = " / ".join(dict.fromkeys(str(c) for c in causes if str(c))) or type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out ({type(exc).__name__})"
     if "CERTIFICATE_VERIFY_FAILED" in text:
