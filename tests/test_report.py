@@ -371,3 +371,29 @@ def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
     assert cli.main(["report", "--help"]) == 0
     out = capsys.readouterr().out
     assert "exit codes:" in out and "1  report produced, something flagged" in out
+
+
+def test_the_deploy_metric_is_the_one_the_rollout_workflow_publishes(repo_root: Path) -> None:
+    import shlex
+
+    import yaml
+
+    from launchready.reporting.model import DEPLOY_DIMENSION, DEPLOY_METRIC, DEPLOY_NAMESPACE
+
+    workflow = yaml.safe_load((repo_root / ".github" / "workflows" / "deploy.yml").read_text())
+    counted: dict[str, str] = {}
+    for job in workflow["jobs"].values():
+        steps = job.get("steps", [])
+        ups = [s["with"]["stack-name"] for s in steps
+               if str(s.get("uses", "")).startswith("pulumi/actions") and s.get("with", {}).get("command") == "up"]
+        for step in steps:
+            if "put-metric-data" not in str(step.get("run", "")):
+                continue
+            argv = shlex.split(step["run"])
+            opts = dict(zip(argv[3::2], argv[4::2], strict=False))
+            assert (opts["--namespace"], opts["--metric-name"]) == (DEPLOY_NAMESPACE, DEPLOY_METRIC)
+            name, _, stack = opts["--dimensions"].partition("=")
+            assert name == DEPLOY_DIMENSION
+            assert ups == [stack]  # counted under the stack the job deployed
+            counted[stack] = opts["--value"]
+    assert counted == {"staging": "1", "prod": "1"}
