@@ -309,9 +309,9 @@ def test_markdown_flags_a_breach_and_exits_1(aws: str, monkeypatch: pytest.Monke
     assert out.startswith("# Daily report: launchready prod, 2026-03-14 (UTC)\n")
     assert "**2 flagged.**" in out
     assert "- p95 latency of core was 750 ms, above 500 ms" in out
-    assert "- uptime of homepage was 99.306%, below 99.9%" in out
+    assert "- uptime of homepage was 99.305%, below 99.9%" in out
     assert "| core | 750 ms | 500 ms | FLAG |" in out
-    assert "| homepage | https://fanloom.io/ | 99.306% | 99.9% | FLAG |" in out
+    assert "| homepage | https://fanloom.io/ | 99.305% | 99.9% | FLAG |" in out
     for title in ("## p95 latency per route class", "## Errors", "## Deploys", "## Uptime per health check",
                   "## Alarms that fired"):
         assert title in out
@@ -397,3 +397,10 @@ def test_the_deploy_metric_is_the_one_the_rollout_workflow_publishes(repo_root: 
             assert ups == [stack]  # counted under the stack the job deployed
             counted[stack] = opts["--value"]
     assert counted == {"staging": "1", "prod": "1"}
+
+
+def test_uptime_is_rounded_down_so_a_breach_never_looks_like_the_target() -> None:
+    from launchready.reporting.model import percent_down
+
+    assert percent_down(99.89996) == "99.899%"
+    assert percent_down(100.0) == "100.000%"

@@ -7,6 +7,7 @@ them, so tests substitute a botocore Stubber there and keep moto for the sums an
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import boto3
@@ -36,6 +37,7 @@ class AwsClients:
             connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 2, "mode": "standard"}
         )
         self._cache: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()  # creating clients is not thread-safe; using them is
 
     def check_credentials(self) -> None:
         try:
@@ -50,9 +52,10 @@ class AwsClients:
 
     def _client(self, service: str, region: str) -> Any:
         key = (service, region)
-        if key not in self._cache:
-            self._cache[key] = self.session.client(service, region_name=region, config=self.config)
-        return self._cache[key]
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = self.session.client(service, region_name=region, config=self.config)
+            return self._cache[key]
 
     def cloudwatch(self, region: str) -> Any:
         return self._client("cloudwatch", region)

@@ -8,14 +8,16 @@
 - alarms that fired: `describe_alarm_history` state updates into ALARM; where history is unavailable,
   `describe_alarms` in state ALARM (an alarm that fired and recovered the same day is then missed).
 
-A failed call makes the figures it should have produced an error in the report (flagged); only
-credential problems stop the report (`aws.CredentialsProblem`).
+The four parts, and the alarm regions, are read concurrently; every call has the clients' timeouts. A failed
+call makes the figures it should have produced an error in the report (flagged); only credential problems
+stop the report (`aws.CredentialsProblem`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,14 +158,15 @@ def collect_uptime(cfg: StackConfig, project: str, stack: str, clients: AwsClien
     wanted = wanted_checks(cfg, project, stack)
     target = cfg.monitoring.uptime_target_percent
     rows = [UptimeRow(w.key, w.url, target) for w in wanted]
+    from_outputs = outputs is not None and isinstance(outputs.get("healthChecks"), dict)
     try:
-        ids = ids_from_outputs(outputs, wanted) if outputs is not None else ids_from_route53(clients.route53(), wanted)
+        ids = ids_from_outputs(outputs or {}, wanted) if from_outputs else ids_from_route53(clients.route53(), wanted)
     except AWS_ERRORS as exc:
         reason = describe_error(exc)
         for row in rows:
             row.error = f"cannot list Route 53 health checks: {reason}"
         return rows
-    where = "the stack outputs (healthChecks)" if outputs is not None else "Route 53"
+    where = "the stack outputs (healthChecks)" if from_outputs else "Route 53"
     queries: list[MetricQuery] = []
     for i, row in enumerate(rows):
         hc_id = ids.get(row.check)
@@ -228,25 +231,35 @@ def _current_fired(client: Any, prefix: str, region: str, end: dt.datetime) -> l
     return fired
 
 
+def _alarms_in(client: Any, prefix: str, region: str, start: dt.datetime, end: dt.datetime
+               ) -> tuple[list[FiredAlarm], bool, str | None]:
+    """(alarms that fired, whether the fallback was used, the error if even the fallback failed)."""
+    try:
+        return _history_fired(client, prefix, region, start, end), False, None
+    except AWS_ERRORS as exc:
+        describe_error(exc)  # credentials problems stop the report
+    try:
+        return _current_fired(client, prefix, region, end), True, None
+    except AWS_ERRORS as exc:
+        return [], True, describe_error(exc)
+
+
 def collect_alarms(cfg: StackConfig, project: str, stack: str, clients: AwsClients, region: str,
                    outputs: dict[str, Any] | None, start: dt.datetime, end: dt.datetime) -> AlarmSummary:
     prefix = name_prefix(project, stack) + "-"
     summary = AlarmSummary()
+    regions = alarm_regions(cfg, region, outputs)
+    with ThreadPoolExecutor(max_workers=len(regions)) as pool:
+        results = list(pool.map(lambda reg: _alarms_in(clients.cloudwatch(reg), prefix, reg, start, end), regions))
     fallback_regions: list[str] = []
-    for reg in alarm_regions(cfg, region, outputs):
-        client = clients.cloudwatch(reg)
-        try:
-            summary.fired += _history_fired(client, prefix, reg, start, end)
-        except AWS_ERRORS as exc:
-            describe_error(exc)  # credentials problems stop the report
+    for reg, (fired, used_fallback, error) in zip(regions, results, strict=True):
+        summary.fired += fired
+        if used_fallback:
             fallback_regions.append(reg)
-            try:
-                summary.fired += _current_fired(client, prefix, reg, end)
-            except AWS_ERRORS as exc2:
-                summary.errors.append(f"{reg}: {describe_error(exc2)}")
+        if error:
+            summary.errors.append(f"{reg}: {error}")
     if fallback_regions:
-        summary.source = "current-state" if len(fallback_regions) == len(alarm_regions(cfg, region, outputs)) \
-            else "history+current-state"
+        summary.source = "current-state" if len(fallback_regions) == len(regions) else "history+current-state"
         summary.notes.append(
             f"alarm history unavailable in {', '.join(fallback_regions)}: listed are alarms in ALARM now "
             "whose state changed before the day ended; an alarm that fired and recovered is not shown"
@@ -261,9 +274,12 @@ def collect(cfg: StackConfig, *, project: str, stack: str, region: str, day: dt.
     start = dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC)
     end = start + dt.timedelta(days=1)
     src = source_metrics(cfg.monitoring.metrics_source)
-    latency = collect_latency(cfg, clients, region, start, end)
-    errors, deploys = collect_counts(cfg, stack, clients, region, start, end)
-    uptime = collect_uptime(cfg, project, stack, clients, outputs, start, end)
-    alarms = collect_alarms(cfg, project, stack, clients, region, outputs, start, end)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        latency_f = pool.submit(collect_latency, cfg, clients, region, start, end)
+        counts_f = pool.submit(collect_counts, cfg, stack, clients, region, start, end)
+        uptime_f = pool.submit(collect_uptime, cfg, project, stack, clients, outputs, start, end)
+        alarms_f = pool.submit(collect_alarms, cfg, project, stack, clients, region, outputs, start, end)
+        latency, (errors, deploys) = latency_f.result(), counts_f.result()
+        uptime, alarms = uptime_f.result(), alarms_f.result()
     return DailyReport(project, stack, day, region, f"{src.type} ({src.namespace})", latency, errors, deploys,
                        uptime, alarms)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,11 @@ from typing import Any
 DEPLOY_NAMESPACE = "LaunchReady/Deploys"
 DEPLOY_METRIC = "DeployCount"
 DEPLOY_DIMENSION = "Stack"
+
+
+def percent_down(value: float) -> str:
+    """Uptime with three decimals, rounded down: 99.8996% shows as 99.899%, never as a passing 99.900%."""
+    return f"{math.floor(value * 1000) / 1000:.3f}%"
 
 
 @dataclass
@@ -183,7 +189,7 @@ class DailyReport:
             elif up.uptime_percent is None:
                 out.append(f"uptime of {up.check}: no HealthCheckStatus data (counted as down)")
             elif up.flagged:
-                out.append(f"uptime of {up.check} was {up.uptime_percent:.3f}%, below {up.target_percent:g}%")
+                out.append(f"uptime of {up.check} was {percent_down(up.uptime_percent)}, below {up.target_percent:g}%")
         for alarm in self.alarms.fired:
             out.append(f"alarm {alarm.name} fired ({alarm.region})")
         out.extend(f"alarms: {err}" for err in self.alarms.errors)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from launchready.reporting.model import DailyReport
+from launchready.reporting.model import DailyReport, percent_down
 
 
 def _num(value: float | None, fmt: str = "{:.0f}", missing: str = "no data") -> str:
@@ -41,7 +41,8 @@ def _rows(report: DailyReport) -> dict[str, tuple[list[str], list[list[str]]]]:
         f"{e.threshold_percent:g}%", _num(e.failed_jobs), _mark(e.flagged),
     ]]
     uptime = [
-        [u.check, u.url, u.error or _num(u.uptime_percent, "{:.3f}%"), f"{u.target_percent:g}%", _mark(u.flagged)]
+        [u.check, u.url, u.error or (percent_down(u.uptime_percent) if u.uptime_percent is not None else "no data"),
+         f"{u.target_percent:g}%", _mark(u.flagged)]
         for u in report.uptime
     ]
     alarms = [[a.at.isoformat(timespec="seconds"), a.name, a.region, a.reason] for a in report.alarms.fired]
