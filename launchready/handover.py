@@ -74,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
     if not (root / "Pulumi.yaml").is_file():
         print(f"error: {root} holds no Pulumi.yaml; use --root", file=sys.stderr)
         return EXIT_USAGE
+    if sys.stderr.isatty():
+        print(f"planning stack {args.stack} offline for the handover...", file=sys.stderr)
     try:
         deployed = _read_outputs(args.outputs) if args.outputs is not None else None
         inp = gather(args.stack, root, deployed)

@@ -404,3 +404,85 @@ def test_uptime_is_rounded_down_so_a_breach_never_looks_like_the_target() -> Non
 
     assert percent_down(99.89996) == "99.899%"
     assert percent_down(100.0) == "100.000%"
+
+
+class FixedClients(AwsClients):
+    """Stubbed CloudWatch clients per region (no moto): for AWS answers moto cannot give."""
+
+    def __init__(self, by_region: dict[str, Any], percentiles: Any | None = None) -> None:
+        super().__init__(timeout=5)
+        self.by_region = by_region
+        self.p95 = percentiles
+
+    def cloudwatch(self, region: str) -> Any:
+        return self.by_region[region]
+
+    def percentiles(self, region: str) -> Any:
+        return self.p95 if self.p95 is not None else super().percentiles(region)
+
+
+def stubbed_cloudwatch(region: str) -> tuple[Any, Stubber]:
+    client = boto3.client("cloudwatch", region_name=region, endpoint_url="http://127.0.0.1:9",
+                          aws_access_key_id="x", aws_secret_access_key="y")
+    return client, Stubber(client)
+
+
+def test_alarm_history_lists_each_entry_into_alarm(prod: StackConfig) -> None:
+    from launchready.reporting.collect import collect_alarms
+
+    def item(name: str, new: str, hour: int) -> dict[str, Any]:
+        data = {"oldState": {"stateValue": "OK"}, "newState": {"stateValue": new, "stateReason": f"{name} {new}"}}
+        return {"AlarmName": name, "AlarmType": "MetricAlarm", "Timestamp": START + dt.timedelta(hours=hour),
+                "HistoryItemType": "StateUpdate", "HistorySummary": f"Alarm updated from OK to {new}",
+                "HistoryData": json.dumps(data)}
+
+    answers = {
+        REGION: [item("launchready-prod-p95-core", "ALARM", 9), item("launchready-prod-p95-core", "OK", 10),
+                 item("launchready-staging-p95-core", "ALARM", 11)],  # another stack's
+        "us-east-1": [item("launchready-prod-uptime-login", "ALARM", 3)],
+    }
+    clients: dict[str, Any] = {}
+    for region, items in answers.items():
+        client, stubber = stubbed_cloudwatch(region)
+        stubber.add_response("describe_alarm_history", {"AlarmHistoryItems": items}, {
+            "HistoryItemType": "StateUpdate", "StartDate": START, "EndDate": END, "ScanBy": "TimestampAscending"})
+        stubber.activate()
+        clients[region] = client
+    summary = collect_alarms(prod, "launchready", "prod", FixedClients(clients), REGION, None, START, END)
+    assert summary.source == "history" and summary.notes == [] and summary.errors == []
+    assert [(a.name, a.region, a.at.hour, a.reason) for a in summary.fired] == [
+        ("launchready-prod-uptime-login", "us-east-1", 3, "launchready-prod-uptime-login ALARM"),
+        ("launchready-prod-p95-core", REGION, 9, "launchready-prod-p95-core ALARM"),
+    ]
+
+
+def test_a_load_balancer_source_reads_seconds_and_both_5xx_counts(aws: str, stack_values: Any) -> None:
+    from components.config import parse_config
+
+    values, secret_keys = stack_values("prod")
+    values["launchready:monitoring"]["metricsSource"] = {"type": "alb", "loadBalancer": "app/fanloom/0123abcd"}
+    cfg = parse_config(values, secret_keys)
+    lb = {"LoadBalancer": "app/fanloom/0123abcd"}
+    put(REGION, "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", lb, AT_NOON, Value=7)
+    put(REGION, "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", lb, AT_NOON, Value=3)
+    put(REGION, "AWS/ApplicationELB", "RequestCount", lb, AT_NOON, Value=2000)
+    client, stubber = stubbed_cloudwatch(REGION)
+    query = {"Id": "p95_all", "ReturnData": True, "MetricStat": {
+        "Metric": {"Namespace": "AWS/ApplicationELB", "MetricName": "TargetResponseTime",
+                   "Dimensions": [{"Name": "LoadBalancer", "Value": "app/fanloom/0123abcd"}]},
+        "Period": 86400, "Stat": "p95"}}
+    stubber.add_response("get_metric_data", {"MetricDataResults": [
+        {"Id": "p95_all", "Values": [0.62], "Timestamps": [START], "StatusCode": "Complete"}]},
+        {"MetricDataQueries": [query], "StartTime": START, "EndTime": END, "ScanBy": "TimestampAscending"})
+    stubber.activate()
+
+    class Clients(AwsClients):
+        def percentiles(self, region: str) -> Any:
+            return client
+
+    report = collect(cfg, project="launchready", stack="prod", region=REGION, day=DAY, clients=Clients(timeout=5))
+    stubber.assert_no_pending_responses()
+    assert [(r.route_class, r.p95_ms, r.flagged) for r in report.latency] == [
+        ("core", pytest.approx(620.0), True), ("reports", pytest.approx(620.0), False)]
+    assert report.latency[0].note and "does not tell route classes apart" in report.latency[0].note
+    assert (report.errors.count, report.errors.requests) == (10, 2000)
