@@ -1,0 +1,106 @@
+"""`launchready smoke --stack NAME | --url URL ... [--burst N --concurrency C] [options]`: after a deploy,
+do the homepage, the login and the API health answer as expected, over valid TLS, in time?
+
+The checks live in `launchready.verify.smoke_checks`; this module parses arguments and renders.
+Exit codes: 0 no check failed, 1 a check failed, 2 usage or config error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from launchready.verify.options import add_common, check_ca_bundle, project_root
+from launchready.verify.resolver import UsageError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DEFAULT_URL_P95_MS = 1000
+
+
+def _bounded(name: str, low: int, high: int) -> object:
+    def parse(text: str) -> int:
+        if not text.isdigit() or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(f"{name} must be a whole number from {low} to {high}")
+        return int(text)
+
+    return parse
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    add_common(parser)
+    parser.add_argument(
+        "--url", action="append", default=[], help="check this https:// URL (repeatable) instead of a stack"
+    )
+    parser.add_argument("--expect-text", help="with --url: text the page must contain")
+    parser.add_argument(
+        "--p95-ms",
+        type=_bounded("--p95-ms", 10, 60000),
+        default=None,
+        help=f"with --url: response-time threshold in ms (default {DEFAULT_URL_P95_MS})",
+    )
+    parser.add_argument(
+        "--burst", type=_bounded("--burst", 0, 500), default=0, help="then send N requests to each endpoint (max 500)"
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=_bounded("--concurrency", 1, 20),
+        default=5,
+        help="requests in flight during a burst (max 20)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import httpx
+
+    from components.config import ConfigError
+    from launchready.verify.render import render_json, render_text
+    from launchready.verify.smoke_checks import Endpoint, SmokeOptions, endpoints_for_stack, smoke
+
+    if bool(args.stack) == bool(args.url):
+        print("error: give either --stack NAME or one or more --url URL (not both)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        ca_bundle = check_ca_bundle(args.ca_bundle)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    error_rate = 0.0
+    if args.stack:
+        from launchready.stackfile import load_stack_config
+
+        try:
+            cfg = load_stack_config(args.stack, project_root(args.root))
+        except ConfigError as exc:
+            print(f"error: {exc.render()}", file=sys.stderr)
+            return EXIT_USAGE
+        endpoints = endpoints_for_stack(cfg)
+        error_rate = cfg.monitoring.error_rate_percent
+    else:
+        endpoints = []
+        for url in args.url:
+            try:
+                parsed = httpx.URL(url)
+            except httpx.InvalidURL:
+                parsed = None
+            if parsed is None or parsed.scheme != "https" or not parsed.host:
+                print(f"error: --url {url}: give an https:// URL", file=sys.stderr)
+                return EXIT_USAGE
+            endpoints.append(Endpoint("smoke.url", url, args.expect_text, args.p95_ms or DEFAULT_URL_P95_MS))
+    options = SmokeOptions(
+        nameservers=args.nameserver,
+        timeout=args.timeout,
+        http_port=args.http_port,
+        https_port=args.https_port,
+        ca_bundle=ca_bundle,
+        burst=args.burst,
+        concurrency=args.concurrency,
+        error_rate_percent=error_rate,
+    )
+    if sys.stderr.isatty():
+        print(
+            f"smoke: {len(endpoints)} endpoint(s)" + (f", then {args.burst} requests each" if args.burst else ""),
+            file=sys.stderr,
+        )
+    report = smoke(endpoints, options)
+    print(render_json(report) if args.json else render_text(report, title="smoke"))
+    return EXIT_FAILED if report.failed else EXIT_OK

@@ -1,0 +1,136 @@
+"""`launchready smoke`: endpoints over valid TLS with the right redirects, login-like, in time; bursts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from launchready.cli import main
+from tests.fixtures.dnsserver import RunningDns
+from tests.fixtures.web import Page, RunningWeb
+from tests.verify.conftest import DOMAIN, HSTS_YEAR
+from tests.verify.stackfiles import write_stack
+
+LOGIN_FORM = '<form method="post"><input name="email"><input type="password" name="pw"></form>'
+
+
+def site(web: RunningWeb, login: Page | None = None, api: Page | None = None) -> None:
+    hsts = {"Strict-Transport-Security": HSTS_YEAR}
+    web.routes[("https", f"app.{DOMAIN}", "/login")] = login or Page(200, headers=hsts, body=f"Sign in {LOGIN_FORM}")
+    web.routes[("https", f"api.{DOMAIN}", "/healthz")] = api or Page(200, headers=hsts, body='{"status":"ok"}')
+
+
+def smoke(dns: RunningDns, web: RunningWeb, root: Path, capsys, *extra: str) -> tuple[int, dict]:
+    argv = [
+        "smoke",
+        "--json",
+        "--nameserver",
+        dns.nameserver,
+        "--https-port",
+        str(web.https_port),
+        "--ca-bundle",
+        str(web.ca_file),
+        "--timeout",
+        "2",
+        *extra,
+    ]
+    if "--url" not in extra:
+        argv += ["--stack", "launch", "--root", str(root)]
+    code = main(argv)
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return write_stack(tmp_path)
+
+
+def statuses(doc: dict) -> dict[str, str]:
+    return {c["id"]: c["status"] for c in doc["checks"]}
+
+
+def test_a_healthy_deploy_passes_with_a_burst(dns_server, web, root, capsys) -> None:
+    site(web)
+    code, doc = smoke(dns_server, web, root, capsys, "--burst", "20", "--concurrency", "5")
+    assert code == 0, [(c["id"], c["summary"]) for c in doc["checks"] if c["status"] != "pass"]
+    assert statuses(doc) == {
+        "smoke.homepage": "pass",
+        "smoke.login": "pass",
+        "smoke.api_health": "pass",
+        "smoke.burst": "pass",
+    }
+    bursts = [c for c in doc["checks"] if c["id"] == "smoke.burst"]
+    assert len(bursts) == 3
+    assert all(b["details"]["requests"] == 20 and b["details"]["p95_ms"] >= b["details"]["p50_ms"] for b in bursts)
+
+
+def test_a_login_page_without_a_form_or_text_fails(dns_server, web, root, capsys) -> None:
+    site(web, login=Page(200, body="<h1>Oops</h1>"))
+    code, doc = smoke(dns_server, web, root, capsys)
+    assert code == 1 and statuses(doc)["smoke.login"] == "fail"
+    assert "does not respond like a login" in next(c for c in doc["checks"] if c["id"] == "smoke.login")["summary"]
+
+
+def test_an_unhealthy_api_and_missing_text_fail(dns_server, web, root, capsys) -> None:
+    site(web, api=Page(503, body='{"status":"down"}'))
+    web.routes[("https", DOMAIN, "*")] = Page(200, body="a blank page")
+    code, doc = smoke(dns_server, web, root, capsys)
+    assert code == 1
+    assert statuses(doc)["smoke.api_health"] == "fail" and statuses(doc)["smoke.homepage"] == "fail"
+
+
+def test_a_slow_endpoint_warns_and_a_slow_burst_fails(dns_server, web, root, capsys) -> None:
+    site(web, api=Page(200, body='{"status":"ok"}', delay=0.06))
+    code, doc = smoke(
+        dns_server,
+        web,
+        root,
+        capsys,
+        "--url",
+        f"https://api.{DOMAIN}/healthz",
+        "--p95-ms",
+        "20",
+        "--burst",
+        "5",
+        "--concurrency",
+        "5",
+    )
+    assert code == 1
+    assert statuses(doc) == {"smoke.url": "warn", "smoke.burst": "fail"}
+
+
+def test_a_bad_certificate_or_a_redirect_loop_fails(dns_server, web, root, capsys) -> None:
+    web.routes[("https", f"expired.{DOMAIN}", "*")] = Page(200)
+    web.routes[("https", f"app.{DOMAIN}", "/loop")] = Page(302, f"https://app.{DOMAIN}/loop")
+    code, doc = smoke(
+        dns_server, web, root, capsys, "--url", f"https://expired.{DOMAIN}/", "--url", f"https://app.{DOMAIN}/loop"
+    )
+    assert code == 1
+    summaries = " | ".join(c["summary"] for c in doc["checks"])
+    assert "certificate has expired" in summaries and "redirect loop" in summaries
+
+
+def test_a_redirect_to_plain_http_fails(dns_server, web, root, capsys) -> None:
+    web.routes[("https", f"app.{DOMAIN}", "/old")] = Page(301, f"http://app.{DOMAIN}/plain")
+    web.routes[("http", f"app.{DOMAIN}", "/plain")] = Page(200, body="plain")
+    code, doc = smoke(
+        dns_server, web, root, capsys, "--url", f"https://app.{DOMAIN}/old", "--http-port", str(web.http_port)
+    )
+    assert code == 1 and "not HTTPS" in doc["checks"][0]["summary"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["smoke"], "give either --stack NAME or one or more --url"),
+        (["smoke", "--url", "http://example.com/"], "give an https:// URL"),
+        (["smoke", "--url", "https://example.com/", "--burst", "5000"], "--burst must be a whole number from 0 to 500"),
+        (["smoke", "--url", "https://example.com/", "--concurrency", "0"], "--concurrency must be"),
+    ],
+)
+def test_smoke_usage_errors_exit_2(argv, message, capsys) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
