@@ -10,11 +10,16 @@ from pack_common import (
     METRIC_ALARM,
     SNS_SUBSCRIPTION,
     SNS_TOPIC,
+    UNKNOWN,
     Ctx,
     Finding,
     get,
+    items,
+    label,
     of_type,
+    peek,
     resource_rule,
+    stack_config_value,
     stack_rule,
 )
 from pulumi_policy import Severity
@@ -23,18 +28,28 @@ HEALTH_CHECK_REGION = "us-east-1"
 
 
 def _missing_actions(ctx: Ctx) -> Iterator[Finding]:
-    actions = list(get(ctx.props, "alarmActions", default=[]) or [])
-    if not actions:
-        yield Finding(f"alarm {get(ctx.props, 'name', default=ctx.name)} has no alarm actions: it notifies nobody")
+    actions = peek(ctx.props, "alarmActions", default=[])
+    if actions is not UNKNOWN and len(actions) == 0:
+        yield Finding(f"alarm {label(ctx.props, ctx.name)} has no alarm actions: it notifies nobody")
     if get(ctx.props, "actionsEnabled") is False:
-        yield Finding(f"alarm {get(ctx.props, 'name', default=ctx.name)} has its actions disabled")
+        yield Finding(f"alarm {label(ctx.props, ctx.name)} has its actions disabled: it notifies nobody")
 
 
 def _topic_arn_parts(arn: str) -> tuple[str, str] | None:
+    """(region, name) of an SNS topic ARN."""
     parts = arn.split(":")
-    if len(parts) >= 6 and parts[0] == "arn" and parts[2] == "sns":
+    if len(parts) == 6 and parts[0] == "arn" and parts[2] == "sns":
         return parts[3], parts[5]
     return None
+
+
+def _region(resource: Any) -> Any:
+    """The region a resource lives in: its own `region` input, else its provider's, else None."""
+    region = peek(resource.props, "region")
+    if region:
+        return region
+    provider = getattr(resource, "provider", None)
+    return peek(provider.props, "region") if provider is not None else None
 
 
 def _unreachable(ctx: Ctx) -> Iterator[Finding]:
@@ -42,50 +57,70 @@ def _unreachable(ctx: Ctx) -> Iterator[Finding]:
     topics = of_type(resources, SNS_TOPIC)
     subscriptions = of_type(resources, SNS_SUBSCRIPTION)
 
-    def topic_for(action: str, alarm: Any) -> Any:
-        parts = _topic_arn_parts(action)
+    def topic_by_arn(arn: str) -> Any:
+        parts = _topic_arn_parts(arn)
+        if parts is None:
+            return None
         for topic in topics:
-            if parts and get(topic.props, "name") == parts[1] and get(topic.props, "region", default=parts[0]) == \
-                    parts[0]:
+            region = _region(topic)
+            if peek(topic.props, "name") == parts[1] and region in (parts[0], None, UNKNOWN):
                 return topic
-        deps = alarm.property_dependencies.get("alarmActions", [])
-        matches = [d for d in deps if d.resource_type == SNS_TOPIC]
-        return matches[0] if len(matches) == 1 else None
+        return None
 
-    def subscribed(topic: Any, action: str) -> bool:
+    def could_be(topic: Any, arn: str) -> bool:
+        """An ARN of this topic although its name is not an input: Pulumi auto-names it `<logical>-<random>`."""
+        parts = _topic_arn_parts(arn)
+        return parts is not None and not isinstance(peek(topic.props, "name"), str) and \
+            _region(topic) in (parts[0], None, UNKNOWN) and \
+            (parts[1] == topic.name or parts[1].startswith(f"{topic.name}-"))
+
+    def subscribed(topic: Any) -> bool:
         for sub in subscriptions:
-            if get(sub.props, "topic") == action:
-                return True
             if any(d.urn == topic.urn for d in sub.property_dependencies.get("topic", [])):
+                return True
+            target = peek(sub.props, "topic")
+            if isinstance(target, str) and (topic_by_arn(target) is topic or could_be(topic, target)):
                 return True
         return False
 
     for alarm in of_type(resources, METRIC_ALARM):
-        for action in list(get(alarm.props, "alarmActions", default=[]) or []):
-            topic = topic_for(str(action), alarm)
-            label = get(alarm.props, "name", default=alarm.name)
+        shown_alarm = label(alarm.props, alarm.name)
+        dep_topics = [d for d in alarm.property_dependencies.get("alarmActions", []) if d.resource_type == SNS_TOPIC]
+        for action in items(alarm.props, "alarmActions"):
+            topic = topic_by_arn(action) if isinstance(action, str) else None
             if topic is None:
-                yield Finding(f"alarm {label} notifies {action}, which is not an SNS topic of this stack",
+                # an ARN not known yet, or of an auto-named topic: a topic the action list depends on
+                candidates = [t for t in (dep_topics if action is UNKNOWN else topics) if
+                              action is UNKNOWN or could_be(t, str(action))]
+                if len(candidates) > 1:
+                    continue  # cannot tell which; each candidate is checked through the other actions
+                topic = candidates[0] if candidates else None
+            if topic is None:
+                shown = "an ARN not known yet" if action is UNKNOWN else action
+                yield Finding(f"alarm {shown_alarm} notifies {shown}, which is not an SNS topic of this stack",
                               urn=alarm.urn, name=alarm.name)
-            elif not subscribed(topic, str(action)):
-                yield Finding(f"alarm {label} notifies topic {get(topic.props, 'name')}, which has no "
+            elif not subscribed(topic):
+                yield Finding(f"alarm {shown_alarm} notifies topic {label(topic.props, topic.name)}, which has no "
                               "subscription: nobody receives it", urn=alarm.urn, name=alarm.name)
 
 
 def _namespaces(props: Any) -> set[str]:
-    found = {str(get(props, "namespace", default=""))}
-    for query in get(props, "metricQueries", default=[]) or []:
-        found.add(str(get(query, "metric", "namespace", default="")))
+    found = {str(peek(props, "namespace", default=""))}
+    for query in items(props, "metricQueries"):
+        found.add(str(peek(query, "metric", "namespace", default="")))
     return found - {""}
 
 
 def _healthcheck_region(ctx: Ctx) -> Iterator[Finding]:
     if "AWS/Route53" not in _namespaces(ctx.props):
         return
-    region = get(ctx.props, "region") or get(ctx.provider_props, "region") or ctx.setting("defaultRegion", "")
+    region = peek(ctx.props, "region") or (peek(ctx.provider_props, "region") if ctx.provider_props else None)
+    if region is UNKNOWN:
+        return
+    region = region or ctx.setting("defaultRegion", "") or stack_config_value("aws:region")
     if region and region != HEALTH_CHECK_REGION:
-        yield Finding(f"alarm {get(ctx.props, 'name', default=ctx.name)} watches Route 53 health-check metrics "
-                      f"from {region}; they exist only in us-east-1, so it would never fire")
+        yield Finding(f"alarm {label(ctx.props, ctx.name)} watches Route 53 health-check metrics from {region}; "
+                      "they exist only in us-east-1, so it would never fire")
 
 
 ALARM_RULES = [

@@ -11,9 +11,10 @@ Each rule is written as a generator of `Finding`s over a small context object; `
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +70,20 @@ COMMON_PROPERTIES: dict[str, dict[str, Any]] = {
 PROD_NAMES = ("prod", "production")
 
 
+def stack_config_value(key: str) -> str:
+    """A stack config value the CLI passed in PULUMI_CONFIG (`<namespace>:<key>`), or ""."""
+    try:
+        config = json.loads(os.environ.get("PULUMI_CONFIG") or "{}")
+    except ValueError:
+        return ""
+    if not isinstance(config, dict):
+        return ""
+    for name, value in sorted(config.items()):
+        if isinstance(name, str) and (name == key or name.endswith(f":{key}")) and isinstance(value, str):
+            return value
+    return ""
+
+
 @dataclass(frozen=True)
 class Finding:
     message: str
@@ -90,14 +105,17 @@ class Ctx:
 
     @property
     def environment(self) -> str:
+        """The rule's `environment` setting, else the stack tag or config `environment`, else the stack name."""
         configured = str(self.config.get("environment") or "")
         if configured:
-            return configured
+            return configured.lower()
         tag = self.stack_tags.get("environment", "")
         if tag:
-            return tag
-        stack = os.environ.get("PULUMI_STACK", "")
-        return "prod" if stack in PROD_NAMES else stack
+            return tag.lower()
+        from_config = stack_config_value("environment")
+        if from_config:
+            return from_config.lower()
+        return os.environ.get("PULUMI_STACK", "").lower()
 
     @property
     def is_prod(self) -> bool:
@@ -108,27 +126,70 @@ class Ctx:
         return default if value is None else value
 
 
+class _Unknown:
+    """Stands for a value Pulumi cannot know during preview (returned by `peek`, never by `get`)."""
+
+    def __repr__(self) -> str:
+        return "<unknown during preview>"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN = _Unknown()
+
+
 def get(obj: Any, *path: str | int, default: Any = None) -> Any:
-    """Read a nested value; a missing key or a wrong shape is `default`. Unknown values still raise."""
+    """Read a nested value; a missing key or a wrong shape is `default`. Unknown values still raise
+    UnknownValueError, which the SDK turns into an advisory "can't run during preview"."""
     cur = obj
     for part in path:
         try:
             if isinstance(part, int):
-                if not isinstance(cur, (list, tuple)) or part >= len(cur):
+                if not isinstance(cur, Sequence) or isinstance(cur, str) or part >= len(cur):
                     return default
                 cur = cur[part]
             else:
-                if cur is None or not hasattr(cur, "get"):
+                if cur is None or not isinstance(cur, Mapping):
                     return default
                 cur = cur.get(part)
-        except (KeyError, TypeError, AttributeError):
+        except (KeyError, IndexError, TypeError, AttributeError):
             return default
         if cur is None:
             return default
     return cur
 
 
-def _matches_any(patterns: Iterable[str], name: str) -> bool:
+def peek(obj: Any, *path: str | int, default: Any = None) -> Any:
+    """Like `get`, but a value unknown during preview reads as `UNKNOWN` instead of raising, for rules that
+    can still decide (a DKIM CNAME whose name waits for SES tokens still counts through its dependencies)."""
+    try:
+        return get(obj, *path, default=default)
+    except UnknownValueError:
+        return UNKNOWN
+
+
+def label(props: Any, fallback: str) -> str:
+    """A resource's physical `name` input for messages, else its logical name (also when unknown)."""
+    value = peek(props, "name")
+    return fallback if value is UNKNOWN or not value else str(value)
+
+
+def items(obj: Any, *path: str | int) -> list[Any]:
+    """A list property as a list of elements (each unknown element as `UNKNOWN`); not a list: []."""
+    value = peek(obj, *path)
+    if value is UNKNOWN or not isinstance(value, Sequence) or isinstance(value, str):
+        return []
+    out = []
+    for i in range(len(value)):
+        try:
+            out.append(value[i])
+        except UnknownValueError:
+            out.append(UNKNOWN)
+    return out
+
+
+def matches_any(patterns: Iterable[str], name: str) -> bool:
     for pattern in patterns:
         try:
             if re.search(pattern, name):
@@ -138,12 +199,13 @@ def _matches_any(patterns: Iterable[str], name: str) -> bool:
     return False
 
 
-def _exemption_for(config: Mapping[str, Any], name: str) -> tuple[bool, str | None]:
-    """(exempt, note): exempt when a current exemption names the resource; a note when it expired."""
+def _exemption_for(config: Mapping[str, Any], name: str, urn: str = "") -> tuple[bool, str | None]:
+    """(exempt, note): exempt when a current exemption names the resource (its name or URN); a note when
+    the exemption expired or has no valid date, so the violation says why it is back."""
     today = dt.date.today()
     note = None
     for item in config.get("exemptions") or []:
-        if not isinstance(item, Mapping) or item.get("resource") != name:
+        if not isinstance(item, Mapping) or item.get("resource") not in {name, urn} - {""}:
             continue
         try:
             expires = dt.date.fromisoformat(str(item.get("expires")))
@@ -159,9 +221,9 @@ def _exemption_for(config: Mapping[str, Any], name: str) -> tuple[bool, str | No
 
 def _selected(config: Mapping[str, Any], name: str) -> bool:
     include = config.get("includeFor") or []
-    if include and not _matches_any(include, name):
+    if include and not matches_any(include, name):
         return False
-    return not _matches_any(config.get("excludeFor") or [], name)
+    return not matches_any(config.get("excludeFor") or [], name)
 
 
 def _schema(extra: Mapping[str, dict[str, Any]] | None) -> PolicyConfigSchema:
@@ -190,7 +252,7 @@ def resource_rule(
         cfg = args.get_config() or {}
         if not _selected(cfg, args.name):
             return
-        exempt, note = _exemption_for(cfg, args.name)
+        exempt, note = _exemption_for(cfg, args.name, args.urn)
         if exempt:
             return
         ctx = Ctx(cfg, args.stack_tags or {}, args.props, args.name, args.resource_type,
@@ -228,7 +290,7 @@ def stack_rule(
                 subject = finding.name or ""
                 if subject and not _selected(cfg, subject):
                     continue
-                exempt, note = _exemption_for(cfg, subject) if subject else (False, None)
+                exempt, note = _exemption_for(cfg, subject, finding.urn or "") if subject else (False, None)
                 if not exempt:
                     _report(report, finding, note)
         except UnknownValueError:

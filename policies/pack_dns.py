@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import fnmatch
 import ipaddress
-import re
 from collections.abc import Iterator
 
 from pack_common import (
@@ -12,13 +10,18 @@ from pack_common import (
     ADVISORY,
     DNS_RECORD,
     MANDATORY,
+    UNKNOWN,
     Ctx,
     Finding,
     get,
+    items,
+    matches_any,
     of_type,
+    peek,
     resource_rule,
     stack_rule,
 )
+from pack_expr import wildcard_match
 from pulumi_policy import Severity
 
 NON_PUBLIC_NETWORKS = [
@@ -26,7 +29,7 @@ NON_PUBLIC_NETWORKS = [
     for n in ("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
               "192.168.0.0/16", "::1/128", "::/128", "fc00::/7", "fe80::/10")
 ]
-INTERNAL_TAG = "access:internal"
+INTERNAL_TAGS = ("access:internal", "launchready:internal")
 INTERNAL_MARK = "[internal]"
 DEFAULT_DNS_ONLY = [r"(^|\.)_domainkey\.", r"^_", r"^mail\.", r"^bounce\."]
 
@@ -37,6 +40,8 @@ def _private_address(ctx: Ctx) -> Iterator[Finding]:
     content = str(get(ctx.props, "content", default=""))
     try:
         ip = ipaddress.ip_address(content)
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
     except ValueError:
         yield Finding(f"{get(ctx.props, 'type')} record {get(ctx.props, 'name')} holds {content!r}, not an address")
         return
@@ -51,37 +56,65 @@ def _not_proxied(ctx: Ctx) -> Iterator[Finding]:
     name = str(get(ctx.props, "name", default=""))
     content = str(get(ctx.props, "content", default=""))
     patterns = list(ctx.setting("dnsOnlyNames", DEFAULT_DNS_ONLY))
-    if any(re.search(p, name) for p in patterns) or content.endswith("amazonses.com"):
+    if matches_any(patterns, name) or content.endswith("amazonses.com"):
         return
     yield Finding(f"{name} is a web hostname that is not proxied: no WAF, cache rules or hidden origin")
 
 
 def is_internal(record: object) -> bool:
+    """A record the DNS component marked internal: tag `access:internal` (or `launchready:internal`), or the
+    `[internal]` mark in its comment. Unknown tags or comment count as not marked."""
     props = getattr(record, "props", None)
-    tags = get(props, "tags", default=[]) or []
-    return INTERNAL_TAG in list(tags) or INTERNAL_MARK in str(get(props, "comment", default=""))
+    tags = [str(t).lower() for t in items(props, "tags") if t is not UNKNOWN]
+    comment = peek(props, "comment", default="")
+    return any(t in INTERNAL_TAGS for t in tags) or (comment is not UNKNOWN and INTERNAL_MARK in str(comment))
+
+
+def _app_hosts(app: object) -> tuple[list[str], bool]:
+    """Host patterns an Access application protects as a whole (a path-scoped destination protects only that
+    path, so it does not count), and whether some of them are unknown during preview."""
+    props = getattr(app, "props", None)
+    values = [peek(props, "domain")]
+    values += [peek(dest, "uri") for dest in items(props, "destinations")
+               if peek(dest, "type", default="public") in ("public", UNKNOWN)]
+    values += items(props, "selfHostedDomains")
+    hosts, unknown = [], False
+    for value in values:
+        if value is UNKNOWN:
+            unknown = True
+        elif value:
+            text = str(value).lower().split("://", 1)[-1]
+            host, _, path = text.partition("/")
+            if path.strip("*") == "":
+                hosts.append(host)
+    return hosts, unknown
 
 
 def _access_coverage(ctx: Ctx) -> Iterator[Finding]:
     resources = ctx.resources or []
-    internal = {str(get(r.props, "name")): r for r in of_type(resources, DNS_RECORD) if is_internal(r)}
+    internal: dict[str, object | None] = {}
+    for r in of_type(resources, DNS_RECORD):
+        name = peek(r.props, "name")
+        if not name or name is UNKNOWN or not is_internal(r):
+            continue
+        if peek(r.props, "proxied") is False or peek(r.props, "proxied") is None:
+            yield Finding(f"internal hostname {name} is DNS-only: Access only protects proxied hostnames, so "
+                          "anyone on the internet reaches the origin", urn=r.urn, name=r.name)
+            continue
+        internal[str(name).lower().rstrip(".")] = r
     for host in ctx.setting("internalHosts", []):
-        internal.setdefault(str(host), None)
+        internal.setdefault(str(host).lower(), None)
     patterns: list[str] = []
+    some_unknown = False
     for app in of_type(resources, ACCESS_APP):
-        domain = get(app.props, "domain")
-        if domain:
-            patterns.append(str(domain))
-        for dest in get(app.props, "destinations", default=[]) or []:
-            if get(dest, "uri"):
-                patterns.append(str(get(dest, "uri")))
-        for extra in get(app.props, "selfHostedDomains", default=[]) or []:
-            patterns.append(str(extra))
+        hosts, unknown = _app_hosts(app)
+        patterns += hosts
+        some_unknown = some_unknown or unknown
     for host, record in sorted(internal.items()):
-        covered = any(fnmatch.fnmatchcase(host, p.split("/", 1)[0]) for p in patterns)
-        if not covered:
-            yield Finding(f"internal hostname {host} has no Access application: anyone on the internet reaches it",
-                          urn=getattr(record, "urn", None), name=getattr(record, "name", None))
+        if any(wildcard_match(p, host) for p in patterns) or some_unknown:
+            continue  # covered, or an application whose domain is not known yet may cover it
+        yield Finding(f"internal hostname {host} has no Access application: anyone on the internet reaches it",
+                      urn=getattr(record, "urn", None), name=getattr(record, "name", None))
 
 
 DNS_RULES = [
@@ -106,6 +139,8 @@ DNS_RULES = [
         severity=Severity.HIGH, level=MANDATORY, check=_access_coverage,
         remediation="Mark the hostname internal in the stack file (the program then declares its Access "
                     "application) and list who may enter under access.",
-        config={"internalHosts": {"type": "array", "items": {"type": "string"}, "default": []}},
+        config={"internalHosts": {"type": "array", "items": {"type": "string"}, "default": [],
+                                  "description": "Internal hostnames from the stack config, whether or not a "
+                                                 "record marks them."}},
     ),
 ]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pack_common import MANDATORY, RULESET, ZONE_SETTING, Ctx, Finding, get, resource_rule
-from pack_expr import ExpressionError, Probe, evaluate, evaluate_node, literals, parse
+from pack_expr import ExpressionError, Probe, evaluate_node, literals, parse
 from pulumi_policy import Severity
 
 
@@ -53,12 +53,21 @@ def _hsts(ctx: Ctx) -> Iterator[Finding]:
     value = _setting(ctx, "security_header")
     if value is None or not ctx.is_prod:
         return
-    hsts = get(value, "strict_transport_security", default={})
+    hsts = get(value, "strict_transport_security", default=None) or get(value, "strictTransportSecurity", default={})
     minimum = int(ctx.setting("minMaxAge", 15552000))
-    if not get(hsts, "enabled", default=False):
-        yield Finding("HSTS is disabled in prod")
-    elif int(get(hsts, "max_age", default=0)) < minimum:
-        yield Finding(f"HSTS max-age {get(hsts, 'max_age', default=0)} is below {minimum} seconds in prod")
+    max_age = get(hsts, "max_age", default=None)
+    max_age = get(hsts, "maxAge", default=0) if max_age is None else max_age
+    if get(hsts, "enabled", default=False) is not True:
+        yield Finding("HSTS is disabled in prod: a visitor's first request can be downgraded to HTTP")
+    elif _number(max_age) < minimum:
+        yield Finding(f"HSTS max-age {max_age} is below {minimum} seconds in prod")
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def _dev_mode(ctx: Ctx) -> Iterator[Finding]:
@@ -92,32 +101,54 @@ def _probe_paths(rule_literals: list[str], prefixes: list[str]) -> list[str]:
     return sorted(paths)
 
 
+AUTH_HEADERS = (("Authorization", "Bearer x"), ("authorization", "Bearer x"))  # HTTP/2 lower-cases names
+Variant = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]  # (cookies, headers)
+
+
+def _auth_variants(cookies: list[str]) -> list[Variant]:
+    """Credentials a request can carry: one variant per session cookie, and the Authorization header."""
+    variants: list[Variant] = [(((c, "1"),), ()) for c in cookies]
+    variants += [((), (header,)) for header in AUTH_HEADERS]
+    return variants
+
+
+def _hosts(expression_literals: list[str], internal: list[str]) -> list[str]:
+    """Hosts to probe: those the expressions name, the internal ones, and one the expressions do not name."""
+    named = {lit.lower() for lit in expression_literals
+             if "." in lit and "/" not in lit and " " not in lit and not lit.startswith(".") and "=" not in lit}
+    return sorted(named | set(internal) | {"www.example.com"})
+
+
 def authenticated_probes(expression_literals: list[str], cfg: Ctx) -> list[Probe]:
     """Requests that are authenticated by one of the signals: path, internal host, cookie, Authorization."""
-    prefixes = list(cfg.setting("authenticatedPathPrefixes", DEFAULT_AUTH_PREFIXES))
-    cookies = list(cfg.setting("sessionCookies", DEFAULT_SESSION_COOKIES))
-    internal = list(cfg.setting("internalHosts", []))
-    hosts = sorted({lit for lit in expression_literals if "." in lit and "/" not in lit and " " not in lit}
-                   | set(internal) | {"www.example.com"})
+    prefixes = [str(p) for p in cfg.setting("authenticatedPathPrefixes", DEFAULT_AUTH_PREFIXES)]
+    cookies = [str(c) for c in cfg.setting("sessionCookies", DEFAULT_SESSION_COOKIES)]
+    internal = [str(h).lower() for h in cfg.setting("internalHosts", [])]
+    variants = _auth_variants(cookies)
     probes: list[Probe] = []
     for path in _probe_paths(expression_literals, prefixes):
         auth_path = any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes)
-        for host in hosts:
-            signals = auth_path or host in internal
-            variants: list[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]] = [((), ())]
-            variants += [(((c, "1"),), ()) for c in cookies]
-            variants.append(((), (("Authorization", "Bearer x"),)))
-            for cookie, headers in variants:
-                if signals or cookie or headers:
-                    probes.append(Probe(host=host, path=path, cookies=cookie, headers=headers))
+        for host in _hosts(expression_literals, internal):
+            if auth_path or host in internal:
+                probes.append(Probe(host=host, path=path))
+            probes += [Probe(host=host, path=path, cookies=c, headers=h) for c, h in variants]
     return probes
 
 
-def _cache_rules(ctx: Ctx) -> Iterator[Finding]:
+ParsedRule = tuple[int, Any, bool]  # (index in the ruleset, expression AST, cache eligible)
+
+
+def _ref(rule: Any, index: int) -> str:
+    return f'"{get(rule, "ref", default=None) or index}"'
+
+
+def _parsed_cache_rules(ctx: Ctx) -> tuple[list[Any], list[ParsedRule], list[Finding]]:
+    """The cache rules of a cache-settings ruleset, parsed; an unreadable cache-eligible rule is a finding."""
     if get(ctx.props, "phase") != "http_request_cache_settings":
-        return
+        return [], [], []
     rules = list(get(ctx.props, "rules", default=[]))
-    parsed: list[tuple[int, Any, bool]] = []  # (index, ast, cache eligible)
+    parsed: list[ParsedRule] = []
+    unreadable: list[Finding] = []
     for i, rule in enumerate(rules):
         if get(rule, "enabled", default=True) is False or get(rule, "action") != "set_cache_settings":
             continue
@@ -127,28 +158,73 @@ def _cache_rules(ctx: Ctx) -> Iterator[Finding]:
             parsed.append((i, parse(expression), eligible))
         except ExpressionError as exc:
             if eligible:
-                yield Finding(f"cache rule {get(rule, 'ref', default=i)}: cannot read the expression ({exc}), so "
-                              "it cannot be shown to leave authenticated traffic uncached")
-    for index, ast, eligible in parsed:
-        if not eligible:
-            continue
-        ref = get(rules[index], "ref", default=str(index))
-        later_bypass = [a for j, a, e in parsed if j > index and not e]
-        for probe in authenticated_probes(_all_literals(parsed), ctx):
-            if evaluate_node(ast, probe) is False:
-                continue  # unknown counts as a match: cannot prove it safe
-            if any(evaluate_node(b, probe) is True for b in later_bypass):
-                continue
-            yield Finding(f'cache rule "{ref}" makes authenticated traffic cacheable: it matches '
-                          f"{probe.describe()} and no later bypass rule covers that request")
-            break
+                unreadable.append(Finding(f"cache rule {_ref(rule, i)}: cannot read the expression ({exc}), so it "
+                                          "cannot be shown to leave authenticated traffic uncached"))
+    return rules, parsed, unreadable
 
 
-def _all_literals(parsed: list[tuple[int, Any, bool]]) -> list[str]:
+def _all_literals(parsed: list[ParsedRule]) -> list[str]:
     found: list[str] = []
     for _, ast, _ in parsed:
         found.extend(literals(ast))
     return found
+
+
+def _covered_later(parsed: list[ParsedRule], index: int, probe: Probe) -> bool:
+    """A later bypass rule (cache: false) surely matches this request, so it wins over rule `index`."""
+    return any(evaluate_node(ast, probe) is True for j, ast, eligible in parsed if j > index and not eligible)
+
+
+def _cache_rules(ctx: Ctx) -> Iterator[Finding]:
+    rules, parsed, unreadable = _parsed_cache_rules(ctx)
+    yield from unreadable
+    if not any(eligible for _, _, eligible in parsed):
+        return
+    probes = authenticated_probes(_all_literals(parsed), ctx)
+    for index, ast, eligible in parsed:
+        if not eligible:
+            continue
+        for probe in probes:
+            if evaluate_node(ast, probe) is False:
+                continue  # unknown counts as a match: it cannot be proved safe
+            if _covered_later(parsed, index, probe):
+                continue
+            yield Finding(f"cache rule {_ref(rules[index], index)} makes authenticated traffic cacheable: it matches "
+                          f"{probe.describe()} and no later bypass rule covers that request")
+            break
+
+
+PAGE_PATHS = ("/", "/index.html", "/pricing", "/a/page")
+
+
+def _cache_everything(ctx: Ctx) -> Iterator[Finding]:
+    """A cache-eligible rule that matches every ordinary page caches everything; it needs a guard that keeps
+    requests with a session cookie or an Authorization header out (in its expression or a later bypass)."""
+    rules, parsed, _ = _parsed_cache_rules(ctx)
+    if not any(eligible for _, _, eligible in parsed):
+        return
+    cookies = [str(c) for c in ctx.setting("sessionCookies", DEFAULT_SESSION_COOKIES)]
+    hosts = _hosts(_all_literals(parsed), [])
+    for index, ast, eligible in parsed:
+        if not eligible:
+            continue
+        pages = [Probe(host, path) for host in hosts for path in PAGE_PATHS]
+        broad = [p for p in pages if evaluate_node(ast, p) is True]
+        if {p.path for p in broad} != set(PAGE_PATHS):
+            continue  # scoped to assets or some paths: not "cache everything"
+        unguarded: list[str] = []
+        for page in broad:
+            for cookie, headers in _auth_variants(cookies):
+                probe = Probe(page.host, page.path, cookies=cookie, headers=headers)
+                label = f"the {cookie[0][0]} cookie" if cookie else "the Authorization header"
+                if label in unguarded or evaluate_node(ast, probe) is False or _covered_later(parsed, index, probe):
+                    continue
+                unguarded.append(label)
+        if unguarded:
+            mode = str(get(rules[index], "actionParameters", "edgeTtl", "mode", default=""))
+            why = ", overriding the origin's Cache-Control," if mode == "override_origin" else ""
+            yield Finding(f"cache rule {_ref(rules[index], index)} caches every page{why} with no guard for "
+                          f"{' or '.join(unguarded)}: neither its expression nor a later bypass rule excludes them")
 
 
 # ---------------------------------------------------------------------------------------------- redirects
@@ -160,18 +236,20 @@ def _redirects(ctx: Ctx) -> Iterator[Finding]:
     if get(ctx.props, "phase") != "http_request_dynamic_redirect":
         return
     for i, rule in enumerate(get(ctx.props, "rules", default=[])):
-        ref = get(rule, "ref", default=str(i))
+        ref = _ref(rule, i)
+        if get(rule, "enabled", default=True) is False:
+            continue
         if get(rule, "action") != "redirect":
-            yield Finding(f'redirect rule "{ref}" has action "{get(rule, "action")}", not redirect')
+            yield Finding(f'rule {ref} of a redirect ruleset has action "{get(rule, "action")}", not redirect')
             continue
         from_value = get(rule, "actionParameters", "fromValue", default={})
         code = get(from_value, "statusCode")
-        if code is None or int(code) not in REDIRECT_CODES:
-            yield Finding(f'redirect rule "{ref}" uses status {code}, not one of 301, 302, 307, 308')
+        if code is None or _number(code) not in REDIRECT_CODES:
+            yield Finding(f"redirect rule {ref} uses status {code}, not one of 301, 302, 307, 308")
         target = str(get(from_value, "targetUrl", "value", default="") or "")
         target_expr = str(get(from_value, "targetUrl", "expression", default="") or "")
-        if target.startswith("http://") or '"http://' in target_expr:
-            yield Finding(f'redirect rule "{ref}" sends visitors to an http:// URL')
+        if target.lower().startswith("http://") or '"http://' in target_expr.lower():
+            yield Finding(f"redirect rule {ref} sends visitors to an http:// URL")
 
 
 # ---------------------------------------------------------------------------------------------- WAF
@@ -179,7 +257,7 @@ def _redirects(ctx: Ctx) -> Iterator[Finding]:
 _DIVERSE_PROBES = [
     Probe("www.example.com", "/"),
     Probe("api.example.org", "/v1/users?id=1", headers=(("Authorization", "x"),)),
-    Probe("admin.example.net", "/admin/login", cookies=(("session", "1"),)),
+    Probe("admin.example.net", "/admin/login", cookies=(("session", "1"),), method="POST"),
     Probe("cdn.example.com", "/assets/app.js"),
 ]
 
@@ -190,20 +268,20 @@ def _waf_skip_all(ctx: Ctx) -> Iterator[Finding]:
     for i, rule in enumerate(get(ctx.props, "rules", default=[])):
         if get(rule, "action") != "skip" or get(rule, "enabled", default=True) is False:
             continue
-        ref = get(rule, "ref", default=str(i))
         expression = str(get(rule, "expression", default=""))
         try:
-            results = [evaluate(expression, p) for p in _DIVERSE_PROBES]
+            ast = parse(expression)
         except ExpressionError:
-            results = [None]
-        if all(r is True for r in results):
-            yield Finding(f'WAF rule "{ref}" skips security checks for every request ({expression!r})')
+            continue  # cannot show it matches everything
+        if all(evaluate_node(ast, p) is True for p in _DIVERSE_PROBES):
+            yield Finding(f"WAF rule {_ref(rule, i)} skips security checks for every request ({expression!r})")
 
 
 TLS_RULES = [
     resource_rule(
         name="cloudflare-zonesetting-disallow-insecure-ssl-mode",
-        description="SSL mode must be Full (strict): off and flexible send traffic to the origin in clear text.",
+        description="SSL mode must be Full (strict): off and flexible send traffic to the origin in clear text, "
+                    "full accepts any origin certificate.",
         severity=Severity.CRITICAL, level=MANDATORY, types=(ZONE_SETTING,), check=_ssl_mode,
         remediation='Set the ssl ZoneSetting to "strict" after installing a valid origin certificate '
                     "(publicly trusted or a Cloudflare Origin CA certificate).",
@@ -215,7 +293,8 @@ TLS_RULES = [
         description="Clients must use TLS 1.2 or newer; TLS 1.0 and 1.1 are broken and deprecated.",
         severity=Severity.HIGH, level=MANDATORY, types=(ZONE_SETTING,), check=_min_tls,
         remediation='Set the min_tls_version ZoneSetting to "1.2" (or "1.3").',
-        config={"minTls": {"type": "string", "default": "1.2", "enum": ["1.2", "1.3"]}},
+        config={"minTls": {"type": "string", "default": "1.2", "enum": ["1.2", "1.3"],
+                           "description": "The lowest TLS version clients may use."}},
     ),
     resource_rule(
         name="cloudflare-zonesetting-enable-always-use-https",
@@ -229,7 +308,8 @@ TLS_RULES = [
         severity=Severity.HIGH, level=MANDATORY, types=(ZONE_SETTING,), check=_hsts,
         remediation="Enable strict_transport_security in the security_header ZoneSetting with max_age "
                     "31536000 (remove any maxAgeSeconds override from the prod stack file).",
-        config={"minMaxAge": {"type": "integer", "default": 15552000}},
+        config={"minMaxAge": {"type": "integer", "default": 15552000, "minimum": 0,
+                              "description": "The shortest HSTS max-age accepted in prod, in seconds."}},
     ),
     resource_rule(
         name="cloudflare-zonesetting-disallow-development-mode",
@@ -238,6 +318,15 @@ TLS_RULES = [
         remediation='Remove the development_mode ZoneSetting or set it to "off".',
     ),
 ]
+
+_CACHE_CONFIG: dict[str, dict[str, Any]] = {
+    "authenticatedPathPrefixes": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_AUTH_PREFIXES,
+                                  "description": "Path prefixes served only to signed-in users."},
+    "sessionCookies": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_SESSION_COOKIES,
+                       "description": "Names of the cookies that carry a session."},
+    "internalHosts": {"type": "array", "items": {"type": "string"}, "default": [],
+                      "description": "Hostnames of internal apps (behind Access); never cacheable."},
+}
 
 RULESET_RULES = [
     resource_rule(
@@ -248,12 +337,17 @@ RULESET_RULES = [
         remediation="Scope cache-eligible rules to static assets and end the cache ruleset with a bypass rule "
                     "(cache: false) that matches authenticated paths, internal hosts, session cookies and the "
                     "Authorization header; the last matching rule wins.",
-        config={
-            "authenticatedPathPrefixes": {"type": "array", "items": {"type": "string"},
-                                          "default": DEFAULT_AUTH_PREFIXES},
-            "sessionCookies": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_SESSION_COOKIES},
-            "internalHosts": {"type": "array", "items": {"type": "string"}, "default": []},
-        },
+        config=_CACHE_CONFIG,
+    ),
+    resource_rule(
+        name="cloudflare-ruleset-disallow-cache-everything-without-guard",
+        description="A cache rule that makes every page cache-eligible (cache everything) must be guarded: "
+                    "requests with a session cookie or an Authorization header must never match it.",
+        severity=Severity.HIGH, level=MANDATORY, types=(RULESET,), check=_cache_everything,
+        remediation='Add `and not http.cookie contains "<session cookie>"` and an Authorization-header '
+                    "exclusion to the rule, or follow it with a bypass rule (cache: false) for them; better, "
+                    "scope it to static assets.",
+        config={"sessionCookies": _CACHE_CONFIG["sessionCookies"]},
     ),
     resource_rule(
         name="cloudflare-ruleset-configure-secure-redirects",

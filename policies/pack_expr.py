@@ -10,7 +10,6 @@ decides which way to be conservative. Nothing here raises on bad input: a parse 
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,8 +51,12 @@ _TOKEN_RE = re.compile(
     (?P<ws>\s+)
   | (?P<rstring>r"(?:[^"])*")
   | (?P<string>"(?:[^"\\]|\\.)*")
-  | (?P<number>\d+(?:\.\d+)?(?:/\d+)?)
-  | (?P<op>==|!=|>=|<=|&&|\|\||[(){}\[\],!~<>*])
+  | (?P<ip4>\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?)
+  | (?P<ip6>[0-9a-fA-F]{0,4}:[0-9a-fA-F:.]*(?:/\d{1,3})?)
+  | (?P<range>\d+\.\.\d+)
+  | (?P<number>\d+(?:\.\d+)?)
+  | (?P<list>\$[A-Za-z0-9_]+)
+  | (?P<op>==|!=|>=|<=|&&|\|\||\^\^|[(){}\[\],!~<>*])
   | (?P<ident>[A-Za-z_][A-Za-z0-9_.]*)
     """,
     re.VERBOSE,
@@ -78,7 +81,9 @@ def tokenize(text: str) -> list[Tok]:
         if kind == "ws":
             continue
         value = m.group()
-        if kind == "rstring":
+        if kind in ("ip4", "ip6", "range"):
+            out.append(Tok("number", value))
+        elif kind == "rstring":
             out.append(Tok("string", value[2:-1]))
         elif kind == "string":
             out.append(Tok("string", bytes(value[1:-1], "utf-8").decode("unicode_escape")))
@@ -125,10 +130,17 @@ class Parser:
         return node
 
     def parse_or(self) -> Node:
-        left = self.parse_and()
-        while (t := self.peek()) and t.text in ("or", "||", "xor", "^^"):
+        left = self.parse_xor()
+        while (t := self.peek()) and t.text in ("or", "||"):
             self.i += 1
-            left = Node("or", [left, self.parse_and()])
+            left = Node("or", [left, self.parse_xor()])
+        return left
+
+    def parse_xor(self) -> Node:
+        left = self.parse_and()
+        while (t := self.peek()) and t.text in ("xor", "^^"):
+            self.i += 1
+            left = Node("xor", [left, self.parse_and()])
         return left
 
     def parse_and(self) -> Node:
@@ -169,6 +181,8 @@ class Parser:
             items: list[Any] = []
             while (n := self.peek()) and n.text != "}":
                 self.i += 1
+                if n.kind not in ("string", "number", "ident"):
+                    raise ExpressionError(f"unexpected {n.text!r} in a set")
                 items.append(n.text)
             self.take("}")
             return Node("set", value=items)
@@ -189,8 +203,8 @@ class Parser:
                 self.take(")")
                 return self.suffix(Node("call", args, t.text))
             return self.suffix(Node("field", value=t.text))
-        if t.text == "$":
-            raise ExpressionError("lists ($name) are not supported")
+        if t.kind == "list":
+            return Node("lit", value=UNKNOWN)  # a named list: its content is not in the expression
         raise ExpressionError(f"unexpected {t.text!r}")
 
     def suffix(self, node: Node) -> Node:
@@ -292,6 +306,15 @@ def _value(node: Node, probe: Probe) -> Any:
     return evaluate_node(node, probe)
 
 
+def wildcard_match(pattern: str, value: str, *, case_sensitive: bool = False) -> bool:
+    """Cloudflare's `wildcard`: `*` is any run of characters (`\\*` a literal star), the whole value must
+    match, and it ignores case unless `strict`."""
+    parts = re.split(r"(\\\*|\*)", pattern)
+    regex = "".join(".*" if p == "*" else re.escape("*" if p == "\\*" else p) for p in parts)
+    flags = re.DOTALL | (0 if case_sensitive else re.IGNORECASE)
+    return re.fullmatch(regex, value, flags) is not None
+
+
 def _compare(op: str, left: Any, right: Any) -> Tri:
     if left is UNKNOWN or right is UNKNOWN:
         return None
@@ -315,10 +338,7 @@ def _compare(op: str, left: Any, right: Any) -> Tri:
         except re.error:
             return None
     if op in ("wildcard", "strict_wildcard"):
-        pattern = str(rs)
-        if op == "wildcard":
-            return fnmatch.fnmatchcase(ls.lower(), pattern.lower().replace("[", "[[]"))
-        return fnmatch.fnmatchcase(ls, pattern.replace("[", "[[]"))
+        return wildcard_match(str(rs), ls, case_sensitive=op == "strict_wildcard")
     if op == "in":
         if not isinstance(rs, list):
             return None
@@ -341,6 +361,9 @@ def evaluate_node(node: Node, probe: Probe) -> Tri:
         if a is False or b is False:
             return False
         return None if a is None or b is None else True
+    if node.kind == "xor":
+        a, b = evaluate_node(node.args[0], probe), evaluate_node(node.args[1], probe)
+        return None if a is None or b is None else a != b
     if node.kind == "not":
         a = evaluate_node(node.args[0], probe)
         return None if a is None else not a

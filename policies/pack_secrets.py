@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pack_common import ADVISORY, MANDATORY, SECRET, Ctx, Finding, get, resource_rule
+from pack_common import ADVISORY, MANDATORY, SECRET, UNKNOWN, Ctx, Finding, get, label, peek, resource_rule
 from pulumi_policy import Severity
 
 AWS_MANAGED_KEYS = {"alias/aws/secretsmanager", ""}
 
 
 def _recovery_window(ctx: Ctx) -> Iterator[Finding]:
+    if not ctx.is_prod:
+        return
     window = get(ctx.props, "recoveryWindowInDays")
-    if ctx.is_prod and window is not None and int(window) == 0:
-        yield Finding(f"secret {get(ctx.props, 'name', default=ctx.name)} would be deleted at once, with no "
+    if window is not None and float(window) == 0:
+        yield Finding(f"secret {label(ctx.props, ctx.name)} would be deleted at once, with no "
                       "recovery window, in prod")
 
 
 def _customer_key(ctx: Ctx) -> Iterator[Finding]:
-    key = str(get(ctx.props, "kmsKeyId", default=""))
-    if key in AWS_MANAGED_KEYS:
-        yield Finding(f"secret {get(ctx.props, 'name', default=ctx.name)} uses the AWS managed key: its use cannot "
+    key = peek(ctx.props, "kmsKeyId", default="")
+    if key is UNKNOWN:
+        return  # a key created in this update: customer-managed
+    if str(key) in AWS_MANAGED_KEYS or str(key).endswith(":alias/aws/secretsmanager"):
+        yield Finding(f"secret {label(ctx.props, ctx.name)} uses the AWS managed key: its use cannot "
                       "be limited by a key policy or audited separately")
 
 
@@ -33,7 +37,8 @@ SECRET_RULES = [
     ),
     resource_rule(
         name="aws-secretsmanager-secret-configure-customer-managed-key",
-        description="Secrets should be encrypted with a customer-managed KMS key.",
+        description="Secrets should be encrypted with a customer-managed KMS key, whose key policy limits and "
+                    "audits who can decrypt them.",
         severity=Severity.LOW, level=ADVISORY, types=(SECRET,), check=_customer_key,
         remediation="Set kms_key_id to the stack's KMS key (components/secrets.py does).",
     ),

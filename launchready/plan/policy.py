@@ -1,10 +1,12 @@
 """Run the policy pack over planned resources through the Analyzer gRPC protocol, as the Pulumi CLI does.
 
-The CLI launches a Python pack as `python -u -m pulumi.policy <engine> .` in the pack's directory, reads
-the gRPC port from its first stdout line, then calls GetAnalyzerInfo, ConfigureStack, Configure (with
-the config it reconciled: schema defaults, then the pack's initial config, then the user's
-`--policy-pack-config`), Analyze for every resource and AnalyzeStack once. `PolicyPackClient` does
-exactly that, so the offline plan and the tests exercise the same contract the CLI does.
+The CLI launches a Python pack as `python -u -m pulumi.policy <engine> .` in the pack's directory (with
+PULUMI_PROJECT, PULUMI_STACK, PULUMI_DRY_RUN and PULUMI_CONFIG in its environment), reads the gRPC port
+from its first stdout line, then calls ConfigureStack, GetAnalyzerInfo, Configure with the config it
+reconciled (schema defaults, then the pack's initial config, then the user's `--policy-pack-config`, the
+result validated against each policy's schema), Analyze for every resource and AnalyzeStack once.
+`PolicyPackClient` does exactly that, so the offline plan, the tests and the benchmark all exercise the
+contract the CLI does. `run_policy_pack` is the one call the plan makes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeAlias
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
@@ -32,10 +34,16 @@ LEVELS = {"advisory": apb.ADVISORY, "mandatory": apb.MANDATORY, "disabled": apb.
           "remediate": apb.REMEDIATE}
 LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
 SEVERITY_NAMES = {0: "unspecified", 1: "low", 2: "medium", 3: "high", 4: "critical"}
+#: A policy-config key that names no policy but a stack fact (e.g. `sessionCookies`) never contains "-";
+#: policy names always do, so a misspelt policy name is an error rather than a silently ignored fact.
+ALL_POLICIES = "all"
+
+Level: TypeAlias = apb.EnforcementLevel.ValueType  # an int on the wire
+Reconciled = dict[str, tuple[Level, dict[str, Any]]]  # policy name -> (enforcement level, properties)
 
 
 class PolicyPackError(RuntimeError):
-    """The pack could not be started or answered with an error."""
+    """The pack could not be started, rejected its configuration, or answered with an error."""
 
 
 def _struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
@@ -44,21 +52,192 @@ def _struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
     return struct
 
 
-class PolicyPackClient:
-    """One running pack process and a gRPC stub to it. Use as a context manager."""
+# ---------------------------------------------------------------------------------------------- config
 
-    def __init__(self, pack_dir: Path, *, stack: str, project: str, python: str | None = None) -> None:
-        self.pack_dir = pack_dir
-        env = dict(os.environ)
-        env.update(PULUMI_PROJECT=project, PULUMI_STACK=stack, PULUMI_DRY_RUN="true", PULUMI_CONFIG="{}")
+
+def _level(value: Any, where: str) -> Level:
+    if str(value) not in LEVELS:
+        raise PolicyPackError(f"{where}: enforcement level {value!r} is not one of {', '.join(LEVELS)}")
+    return LEVELS[str(value)]
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "boolean": (bool,), "number": (int, float), "integer": (int, float),
+    "array": (list, tuple), "object": (dict,),
+}
+
+
+def schema_problems(value: Any, schema: Mapping[str, Any], where: str) -> list[str]:
+    """What in `value` breaks `schema` (the JSON-schema subset policy configs use: type, enum, items,
+    properties, required, minimum, maximum), as messages naming the key; [] when it is valid."""
+    problems: list[str] = []
+    expected = schema.get("type")
+    if isinstance(expected, str) and expected in _JSON_TYPES:
+        ok = isinstance(value, _JSON_TYPES[expected]) and not (expected != "boolean" and isinstance(value, bool))
+        if ok and expected == "integer":
+            ok = float(value).is_integer()
+        if not ok:
+            return [f"{where} must be {expected}, not {type(value).__name__} {value!r}"]
+    if "enum" in schema and value not in schema["enum"]:
+        problems.append(f"{where} must be one of {schema['enum']}, not {value!r}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "minimum" in schema and value < schema["minimum"]:
+            problems.append(f"{where} must be at least {schema['minimum']}")
+        if "maximum" in schema and value > schema["maximum"]:
+            problems.append(f"{where} must be at most {schema['maximum']}")
+    if isinstance(value, (list, tuple)) and isinstance(schema.get("items"), Mapping):
+        for i, item in enumerate(value):
+            problems += schema_problems(item, schema["items"], f"{where}[{i}]")
+    if isinstance(value, Mapping):
+        properties = schema.get("properties") or {}
+        for key in schema.get("required") or []:
+            if key not in value:
+                problems.append(f"{where}.{key} is required")
+        for key, sub in value.items():
+            if isinstance(properties.get(key), Mapping):
+                problems += schema_problems(sub, properties[key], f"{where}.{key}")
+    return problems
+
+
+def reconcile_config(info: Any, user: Mapping[str, Any] | None = None) -> Reconciled:
+    """The config the CLI's ReconcilePolicyPackConfig would send: for each policy, its schema defaults,
+    then the pack's initial config, then the user's `all` level, then the user's entry for the policy;
+    validated against the policy's schema. Raises PolicyPackError listing every problem."""
+    initial = {name: json_format.MessageToDict(cfg, preserving_proto_field_name=True)
+               for name, cfg in info.initialConfig.items()}
+    user = dict(user or {})
+    names = {p.name for p in info.policies}
+    problems = [f"{key}: no such policy in the pack" for key in user if key != ALL_POLICIES and key not in names]
+    all_level = user.get(ALL_POLICIES)
+    merged: Reconciled = {}
+    for policy in info.policies:
+        level = policy.enforcementLevel
+        schema = json_format.MessageToDict(policy.configSchema.properties)
+        props = {k: spec["default"] for k, spec in schema.items() if isinstance(spec, dict) and "default" in spec}
+        layers: list[Any] = []
+        if policy.name in initial:
+            entry = initial[policy.name]
+            layers.append({"enforcementLevel": LEVEL_NAMES.get(apb.EnforcementLevel.Value(
+                entry.get("enforcementLevel", "ADVISORY")), "advisory"), **entry.get("properties", {})})
+        layers += [all_level, user.get(policy.name)]
+        try:
+            for layer in layers:
+                if layer is None:
+                    continue
+                if isinstance(layer, str):
+                    level = _level(layer, policy.name)
+                elif isinstance(layer, Mapping):
+                    layer = dict(layer)
+                    if "enforcementLevel" in layer:
+                        level = _level(layer.pop("enforcementLevel"), policy.name)
+                    props.update(layer)
+                else:
+                    problems.append(f"{policy.name}: expected an enforcement level or an object, not {layer!r}")
+        except PolicyPackError as exc:
+            problems.append(str(exc))
+        full_schema = {"type": "object", "properties": schema,
+                       "required": list(policy.configSchema.required)}
+        problems += schema_problems(props, full_schema, policy.name)
+        merged[policy.name] = (level, props)
+    if problems:
+        raise PolicyPackError("invalid policy pack config:\n  " + "\n  ".join(problems))
+    return merged
+
+
+def policy_document(info: Any, policy_config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A `--policy-pack-config` document from `policy_config`, whose keys are either policy names (or `all`),
+    taken as they are, or stack facts (`environment`, `sessionCookies`, ...) given to every policy whose
+    schema has that key. A policy's own entry wins over a fact."""
+    document: dict[str, Any] = {}
+    facts = {k: v for k, v in (policy_config or {}).items() if k != ALL_POLICIES and "-" not in k}
+    for policy in info.policies:
+        schema = set(json_format.MessageToDict(policy.configSchema.properties))
+        given = {k: v for k, v in facts.items() if k in schema}
+        if given:
+            document[policy.name] = given
+    for key, value in (policy_config or {}).items():
+        if key in facts:
+            continue
+        if isinstance(value, Mapping) and isinstance(document.get(key), dict):
+            document[key] = {**document[key], **value}
+        elif isinstance(value, str) and isinstance(document.get(key), dict):
+            document[key] = {**document[key], "enforcementLevel": value}
+        else:
+            document[key] = value
+    return document
+
+
+# ---------------------------------------------------------------------------------------------- requests
+
+
+def _provider_urn(reference: str) -> str:
+    """A provider reference is `<urn>::<id>`; the plan may already give the bare URN."""
+    parts = reference.split("::")
+    return "::".join(parts[:4]) if len(parts) > 4 else reference
+
+
+def _provider(res: Mapping[str, Any], by_urn: Mapping[str, Mapping[str, Any]]) -> apb.AnalyzerProviderResource | None:
+    prov = by_urn.get(_provider_urn(str(res.get("provider") or "")))
+    if prov is None:
+        return None
+    return apb.AnalyzerProviderResource(type=prov["type"], urn=prov["urn"], name=prov["name"],
+                                        properties=_struct(prov.get("inputs") or {}))
+
+
+def analyze_request(res: Mapping[str, Any], props: struct_pb2.Struct,
+                    provider: apb.AnalyzerProviderResource | None) -> apb.AnalyzeRequest:
+    return apb.AnalyzeRequest(type=res["type"], name=res["name"], urn=res["urn"], properties=props,
+                              provider=provider,
+                              options=apb.AnalyzerResourceOptions(parent=res.get("parent") or ""))
+
+
+def stack_resource(res: Mapping[str, Any], props: struct_pb2.Struct,
+                   provider: apb.AnalyzerProviderResource | None) -> apb.AnalyzerResource:
+    return apb.AnalyzerResource(
+        type=res["type"], name=res["name"], urn=res["urn"], properties=props, parent=res.get("parent") or "",
+        dependencies=list(res.get("dependencies") or []), provider=provider,
+        options=apb.AnalyzerResourceOptions(parent=res.get("parent") or ""),
+        propertyDependencies={k: apb.AnalyzerPropertyDependencies(urns=list(v))
+                              for k, v in (res.get("propertyDependencies") or {}).items()},
+    )
+
+
+def violation(diag: Any, urn: str) -> dict[str, Any]:
+    """A diagnostic as the plan reports it. The SDK prepends the policy's description to the message."""
+    message = diag.message
+    prefix = diag.description + "\n"
+    if diag.description and message.startswith(prefix):
+        message = message[len(prefix):]
+    return {
+        "policy": diag.policyName,
+        "enforcement": LEVEL_NAMES.get(diag.enforcementLevel, "advisory"),
+        "urn": diag.urn or urn,
+        "message": message,
+        "severity": SEVERITY_NAMES.get(diag.severity, "unspecified"),
+        "description": diag.description,
+        "policyPack": diag.policyPackName,
+    }
+
+
+# ---------------------------------------------------------------------------------------------- client
+
+
+class PolicyPackClient:
+    """One running pack process and a gRPC stub to it, launched like the CLI launches it. A context manager."""
+
+    def __init__(self, pack_dir: Path, *, stack: str, project: str, python: str | None = None,
+                 stack_config: Mapping[str, str] | None = None, organization: str = "organization") -> None:
         if not (pack_dir / "PulumiPolicy.yaml").is_file():
             raise PolicyPackError(f"{pack_dir} is not a policy pack (no PulumiPolicy.yaml)")
+        self.pack_dir, self.stack, self.project, self.organization = pack_dir, stack, project, organization
+        env = dict(os.environ)
+        env.update(PULUMI_PROJECT=project, PULUMI_STACK=stack, PULUMI_ORGANIZATION=organization,
+                   PULUMI_DRY_RUN="true", PULUMI_CONFIG=json.dumps(dict(stack_config or {})))
+        self.channel: grpc.Channel | None = None
         self.proc = subprocess.Popen(
             [python or sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", "."],
             cwd=pack_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
-        self.stack, self.project = stack, project
-        self._stderr: list[str] = []
         port = self._read_port()
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         try:
@@ -67,111 +246,77 @@ class PolicyPackClient:
             self.close()
             raise PolicyPackError("the policy pack did not accept connections") from None
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
-        self.info = self.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=CALL_TIMEOUT)
+        self.info = self._call(self.stub.GetAnalyzerInfo, empty_pb2.Empty())
 
     def _read_port(self) -> int:
         result: list[str] = []
-        reader = threading.Thread(target=lambda: result.append(self.proc.stdout.readline() if self.proc.stdout
-                                                               else ""), daemon=True)
+        stdout = self.proc.stdout
+        reader = threading.Thread(target=lambda: result.append(stdout.readline() if stdout else ""), daemon=True)
         reader.start()
         reader.join(STARTUP_TIMEOUT)
         line = result[0].strip() if result else ""
         if not line.isdigit():
             self.proc.kill()
             _, err = self.proc.communicate(timeout=5)
-            tail = "\n".join(err.strip().splitlines()[-5:])
+            tail = "\n".join((err or "").strip().splitlines()[-5:])
             raise PolicyPackError(f"the policy pack failed to start:\n{tail}")
         return int(line)
 
-    # ---- configuration, merged the way the CLI's ReconcilePolicyPackConfig merges it ----
+    def _call(self, method: Any, request: Any) -> Any:
+        try:
+            return method(request, timeout=CALL_TIMEOUT)
+        except grpc.RpcError as exc:
+            details = exc.details() if isinstance(exc, grpc.Call) else str(exc)
+            raise PolicyPackError(f"the policy pack failed: {details}") from exc
 
-    def reconciled_config(self, user: Mapping[str, Any] | None = None) -> dict[str, tuple[int, dict[str, Any]]]:
-        """policy name -> (enforcement level, properties): schema defaults, initial config, user config."""
-        initial = json_format.MessageToDict(self.info.initialConfig) if self.info.initialConfig else {}
-        user = dict(user or {})
-        all_level = user.pop("all", None)
-        merged: dict[str, tuple[int, dict[str, Any]]] = {}
-        for policy in self.info.policies:
-            level = policy.enforcementLevel
-            props: dict[str, Any] = {}
-            schema = json_format.MessageToDict(policy.configSchema.properties) if policy.configSchema else {}
-            for key, spec in schema.items():
-                if isinstance(spec, dict) and "default" in spec:
-                    props[key] = spec["default"]
-            for layer in (initial.get(policy.name), all_level, user.get(policy.name)):
-                if layer is None:
-                    continue
-                if isinstance(layer, str):
-                    level = LEVELS[layer]
-                elif isinstance(layer, Mapping):
-                    layer = dict(layer)
-                    if "enforcementLevel" in layer:
-                        level = LEVELS[str(layer.pop("enforcementLevel"))]
-                    props.update(layer)
-            merged[policy.name] = (level, props)
-        return merged
+    # ---- configuration ----
 
-    def configure(self, user: Mapping[str, Any] | None = None, tags: Mapping[str, str] | None = None) -> None:
-        self.stub.ConfigureStack(
-            apb.AnalyzerStackConfigureRequest(stack=self.stack, project=self.project, dry_run=True,
-                                              tags=dict(tags or {})),
-            timeout=CALL_TIMEOUT,
-        )
+    def reconciled_config(self, user: Mapping[str, Any] | None = None) -> Reconciled:
+        return reconcile_config(self.info, user)
+
+    def configure(self, user: Mapping[str, Any] | None = None, tags: Mapping[str, str] | None = None) -> Reconciled:
+        """ConfigureStack, then Configure with `user` (a `--policy-pack-config` document) merged like the CLI.
+        Every policy is sent with its level: one sent without would silently become advisory."""
         merged = self.reconciled_config(user)
-        request = apb.ConfigureAnalyzerRequest(policyConfig={
+        self._call(self.stub.ConfigureStack, apb.AnalyzerStackConfigureRequest(
+            stack=self.stack, project=self.project, organization=self.organization, dry_run=True,
+            tags=dict(tags or {})))
+        self._call(self.stub.Configure, apb.ConfigureAnalyzerRequest(policyConfig={
             name: apb.PolicyConfig(enforcementLevel=level, properties=_struct(props))
             for name, (level, props) in merged.items()
-        })
-        self.stub.Configure(request, timeout=CALL_TIMEOUT)
+        }))
+        return merged
 
     # ---- analysis ----
 
     def analyze(self, resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Analyze each resource, then the stack; return violations as plain dicts."""
+        """Analyze each custom resource, then AnalyzeStack over all; violations as plain dicts."""
         by_urn = {r["urn"]: r for r in resources}
         violations: list[dict[str, Any]] = []
         stack_items = []
+        pending = []
         for res in resources:
-            provider = None
-            prov = by_urn.get(res.get("provider") or "")
-            if prov is not None:
-                provider = apb.AnalyzerProviderResource(type=prov["type"], urn=prov["urn"], name=prov["name"],
-                                                        properties=_struct(prov["inputs"]))
-            props = _struct(res["inputs"])
+            provider = _provider(res, by_urn)
+            props = _struct(res.get("inputs") or {})
             if res.get("custom", True):
-                response = self.stub.Analyze(
-                    apb.AnalyzeRequest(type=res["type"], name=res["name"], urn=res["urn"], properties=props,
-                                       provider=provider),
-                    timeout=CALL_TIMEOUT,
-                )
-                violations += [self._violation(d, res["urn"]) for d in response.diagnostics]
-            stack_items.append(apb.AnalyzerResource(
-                type=res["type"], name=res["name"], urn=res["urn"], properties=props, parent=res.get("parent", ""),
-                dependencies=list(res.get("dependencies", [])), provider=provider,
-                propertyDependencies={k: apb.AnalyzerPropertyDependencies(urns=list(v))
-                                      for k, v in (res.get("propertyDependencies") or {}).items()},
-            ))
-        response = self.stub.AnalyzeStack(apb.AnalyzeStackRequest(resources=stack_items), timeout=CALL_TIMEOUT)
-        violations += [self._violation(d, "") for d in response.diagnostics]
+                request = analyze_request(res, props, provider)
+                pending.append((res["urn"], self.stub.Analyze.future(request, timeout=CALL_TIMEOUT)))
+            stack_items.append(stack_resource(res, props, provider))
+        for urn, future in pending:
+            violations += [violation(d, urn) for d in self._result(future).diagnostics]
+        response = self._call(self.stub.AnalyzeStack, apb.AnalyzeStackRequest(resources=stack_items))
+        violations += [violation(d, "") for d in response.diagnostics]
         return violations
 
-    @staticmethod
-    def _violation(diag: Any, urn: str) -> dict[str, Any]:
-        message = diag.message
-        prefix = diag.description + "\n"
-        if message.startswith(prefix):  # the SDK prepends the policy's description
-            message = message[len(prefix):]
-        return {
-            "policy": diag.policyName,
-            "enforcement": LEVEL_NAMES.get(diag.enforcementLevel, "advisory"),
-            "urn": diag.urn or urn,
-            "message": message,
-            "severity": SEVERITY_NAMES.get(diag.severity, "unspecified"),
-            "description": diag.description,
-        }
+    def _result(self, future: Any) -> Any:
+        try:
+            return future.result()
+        except grpc.RpcError as exc:
+            details = exc.details() if isinstance(exc, grpc.Call) else str(exc)
+            raise PolicyPackError(f"the policy pack failed: {details}") from exc
 
     def close(self) -> None:
-        if getattr(self, "channel", None) is not None:
+        if self.channel is not None:
             self.channel.close()
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -195,28 +340,28 @@ def run_policy_pack(
     stack: str,
     project: str,
     pack_dir: Path | None = None,
+    policy_config: dict[str, Any] | None = None,
     stack_settings: Mapping[str, Any] | None = None,
     user_config: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Violations of the pack over these resources. `stack_settings` are the stack's facts that rules read
-    (environment, authenticatedPathPrefixes, sessionCookies, internalHosts, defaultRegion): given to every
-    rule whose schema has that key; `user_config` is a `--policy-pack-config` document, applied last."""
+    """Violations of the policy pack over the planned `resources`, each `{policy, enforcement, urn, message,
+    severity, description, policyPack}`, sorted.
+
+    `policy_config` keys are stack facts (`environment`, `authenticatedPathPrefixes`, `sessionCookies`,
+    `internalHosts`, `defaultRegion`), given to every rule whose schema has the key, and/or policy names
+    (or `all`) with a level or an object, as in `--policy-pack-config`. `stack_settings` (facts) and
+    `user_config` (a policy document, applied last) are the older spelling of the same thing.
+    Raises PolicyPackError when the pack cannot start, its config is invalid, or a rule crashes."""
     pack_dir = pack_dir or PROJECT_ROOT / "policies"
-    try:
-        with PolicyPackClient(pack_dir, stack=stack, project=project) as client:
-            config: dict[str, Any] = {}
-            for policy in client.info.policies:
-                schema = json_format.MessageToDict(policy.configSchema.properties) if policy.configSchema else {}
-                facts = {k: v for k, v in (stack_settings or {}).items() if k in schema}
-                if facts:
-                    config[policy.name] = facts
-            for key, value in (user_config or {}).items():
-                if isinstance(value, Mapping) and isinstance(config.get(key), dict):
-                    config[key] = {**config[key], **value}
-                else:
-                    config[key] = value
-            client.configure(config)
-            return client.analyze(resources)
-    except grpc.RpcError as exc:
-        raise PolicyPackError(f"the policy pack failed: {exc.details() if hasattr(exc, 'details') else exc}") \
-            from None
+    combined: dict[str, Any] = {**dict(stack_settings or {}), **dict(policy_config or {})}
+    for key, value in (user_config or {}).items():
+        if isinstance(value, Mapping) and isinstance(combined.get(key), Mapping):
+            combined[key] = {**combined[key], **value}
+        else:
+            combined[key] = value
+    environment = str(combined.get("environment") or "")
+    with PolicyPackClient(pack_dir, stack=stack, project=project) as client:
+        client.configure(policy_document(client.info, combined),
+                         tags={"environment": environment} if environment else None)
+        found = client.analyze(resources)
+    return sorted(found, key=lambda v: (v["enforcement"] != "mandatory", v["policy"], v["urn"], v["message"]))
