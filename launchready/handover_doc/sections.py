@@ -261,9 +261,11 @@ def secrets(doc: Document, inp: HandoverInput) -> None:
         exported = inventory.get(item.name, {})
         if item.source.value == "config":
             command = f"pulumi config set --secret launchready:{item.config_key} '<new value>'"
-            how = f"{code(command)}, then bump valueVersion ({item.value_version}) and deploy"
+            how = (f"{code(command)}, then raise its valueVersion in {inp.stack_file.path.name} "
+                   f"(now {item.value_version}) and deploy")
         else:
-            how = f"bump valueVersion ({item.value_version}) and deploy: Pulumi generates a new value"
+            how = (f"raise its valueVersion in {inp.stack_file.path.name} (now {item.value_version}) and deploy: "
+                   "Pulumi generates a new value")
         rows.append([
             code_cell(exported.get("name") or f"{inp.project}/{inp.stack}/{item.name}"), cell(item.description),
             cell(item.owner), cell(f"{item.rotation_days} days"),
