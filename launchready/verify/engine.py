@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,7 +30,7 @@ class VerifyOptions:
     #: sesv2 client per region, or None without credentials; only used for stacks (ses_identity set)
     ses_client_factory: ClientFactory | None = None
     #: cap on checks in flight (each one bounded by the timeout)
-    concurrency: int = 64
+    concurrency: int = 128
 
 
 class _Runner:
@@ -107,7 +109,20 @@ async def _email(runner: _Runner, resolver: Resolver, exp: Expectations) -> list
     return tasks
 
 
-async def _domain(runner: _Runner, resolver: Resolver, web: Web, exp: Expectations) -> list[CheckResult]:
+async def _domain(runner: _Runner, resolver: Resolver, exp: Expectations) -> list[CheckResult]:
+    o = runner.options
+    # One HTTP client per domain: httpcore's pool bookkeeping grows with the requests queued on one client.
+    async with Web(
+        resolver,
+        timeout=o.timeout,
+        http_port=o.http_port,
+        https_port=o.https_port,
+        ssl_context=_probe_context(o.ca_bundle),
+    ) as web:
+        return await _domain_checks(runner, resolver, web, exp)
+
+
+async def _domain_checks(runner: _Runner, resolver: Resolver, web: Web, exp: Expectations) -> list[CheckResult]:
     o = runner.options
     tasks = [
         runner.task("dns.records", exp.domain, _many(checks_dns.check_records(resolver, exp))),
@@ -137,21 +152,18 @@ async def _domain(runner: _Runner, resolver: Resolver, web: Web, exp: Expectatio
     return out
 
 
+@functools.lru_cache(maxsize=4)
+def _probe_context(ca_bundle: str | None) -> ssl.SSLContext:
+    return client_context(ca_bundle, verify=False)
+
+
 async def verify_async(targets: list[Expectations], options: VerifyOptions, progress: Progress | None = None) -> Report:
     checks_email.clear_checkdmarc_caches()
     # checkdmarc is synchronous and runs in threads: enough of them that it never queues behind itself.
-    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=32, thread_name_prefix="verify"))
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=64, thread_name_prefix="verify"))
     resolver = Resolver(options.nameservers, options.timeout)
     runner = _Runner(options, progress)
-    web = Web(
-        resolver,
-        timeout=options.timeout,
-        http_port=options.http_port,
-        https_port=options.https_port,
-        ssl_context=client_context(options.ca_bundle, verify=False),
-    )
-    async with web:
-        chunks = await asyncio.gather(*(_domain(runner, resolver, web, exp) for exp in targets))
+    chunks = await asyncio.gather(*(_domain(runner, resolver, exp) for exp in targets))
     results: list[CheckResult] = [r for chunk in chunks for r in chunk]
     return Report(sort_results(results))
 
