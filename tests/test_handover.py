@@ -303,3 +303,14 @@ def test_outputs_must_be_a_json_object(tmp_path: Path, capsys: pytest.CaptureFix
     bad.write_text(json.dumps(["not", "an", "object"]))
     assert cli.main(["handover", "--stack", "prod", "--outputs", str(bad)]) == 2
     assert "must hold the JSON object" in capsys.readouterr().err
+
+
+def test_runbook_links_point_at_headings_that_exist(repo_root: Path) -> None:
+    from launchready.handover_doc.markdown import anchor
+
+    runbook = (repo_root / "docs" / "runbook.md").read_text()
+    headings = {anchor(line.lstrip("#").strip()) for line in runbook.splitlines() if line.startswith("#")}
+    text = section(build_document(handover_input("prod", repo_root)), "Deploy and rollback")
+    links = re.findall(r"\(docs/runbook\.md#([^)]+)\)", text)
+    assert len(links) == 4
+    assert set(links) <= headings
