@@ -359,6 +359,13 @@ RATE_LIMIT_ALLOWED_SECONDS = (
     65535,
     86400,
 )
+#: Single Redirects (the zone's http_request_dynamic_redirect rules) per plan.
+REDIRECT_RULE_LIMITS = {
+    CloudflarePlan.free: 10,
+    CloudflarePlan.pro: 25,
+    CloudflarePlan.business: 50,
+    CloudflarePlan.enterprise: 300,
+}
 #: WAF custom rules per plan.
 CUSTOM_RULE_LIMITS = {
     CloudflarePlan.free: 5,
@@ -865,6 +872,26 @@ def _rules(cfg: StackConfig) -> Iterator[Problem]:
                 "may sit beside a CNAME",
                 value=rec.name,
             )
+    # Redirects: one rule per legacy URL plus one from the other of apex/www, within the plan's quota.
+    froms = [item.from_ for item in cfg.redirects.legacy]
+    for i, item in enumerate(cfg.redirects.legacy):
+        if item.from_ in froms[:i]:
+            yield Problem(
+                f"{ns}:redirects.legacy[{i}].from",
+                "listed twice; only the first entry would ever redirect",
+                value=item.from_,
+                fix="remove the duplicate",
+            )
+    redirect_count = len(froms) + (1 if "www" in cfg.hostnames else 0)
+    redirect_limit = REDIRECT_RULE_LIMITS[cfg.zone.plan]
+    if redirect_count > redirect_limit:
+        yield Problem(
+            f"{ns}:redirects.legacy",
+            f"{redirect_count} redirect rules (the legacy URLs and the apex/www rule); the "
+            f"{cfg.zone.plan.value} plan allows {redirect_limit}",
+            value=str(len(froms)),
+            fix="drop legacy URLs nobody visits any more, merge them into wildcard rules, or upgrade the plan",
+        )
     # TLS / HSTS.
     hsts = cfg.tls.hsts
     if cfg.is_prod and cfg.hsts_max_age < 15552000:
