@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 from launchready.verify.options import add_common, check_ca_bundle, project_root
 from launchready.verify.resolver import UsageError
@@ -17,7 +18,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_URL_P95_MS = 1000
 
 
-def _bounded(name: str, low: int, high: int) -> object:
+def _bounded(name: str, low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         if not text.isdigit() or not low <= int(text) <= high:
             raise argparse.ArgumentTypeError(f"{name} must be a whole number from {low} to {high}")

@@ -179,7 +179,7 @@ async def check_dnssec(resolver: Resolver, exp: Expectations) -> CheckResult:
             "no key in the zone's DNSKEY set matches the DS at the parent: validating resolvers fail the domain",
             **details,
         )
-    keys = {name: dnskey.rrset}
+    keys: dict[dns.name.Name, Any] = {name: dnskey.rrset}
     for lookup, what in ((dnskey, dns.rdatatype.DNSKEY), (soa, dns.rdatatype.SOA)):
         if lookup.rrset is None:
             continue

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography import x509
-from cryptography.x509.oid import ExtensionOID, NameOID
+from cryptography.x509.oid import NameOID
 
 from launchready.verify.model import CheckResult, fail, passed, warn
 from launchready.verify.resolver import Resolver
@@ -107,7 +107,7 @@ def probing_context(version: ssl.TLSVersion | None = None) -> ssl.SSLContext:
 def describe_certificate(der: bytes) -> dict[str, Any]:
     cert = x509.load_der_x509_certificate(der)
     try:
-        san = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
         names = [str(n) for n in san.get_values_for_type(x509.DNSName)]
     except x509.ExtensionNotFound:
         names = []
