@@ -279,8 +279,10 @@ def _value(node: Node, probe: Probe) -> Any:
         if node.value == "*":
             return base if isinstance(base, list) else UNKNOWN
         if isinstance(base, dict):
-            items = base.get(str(node.value), [])
-            return items
+            return base.get(str(node.value), [])
+        if isinstance(base, list) and str(node.value).isdigit():
+            index = int(str(node.value))
+            return base[index] if index < len(base) else []  # a missing element matches nothing
         return UNKNOWN
     if node.kind == "call":
         name = str(node.value)

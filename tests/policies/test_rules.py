@@ -143,13 +143,15 @@ def test_dkim_tokens_unknown_keep_the_email_rules_mandatory(pack: PolicyPackClie
 
 def test_pack_modules_do_not_shadow_other_modules(repo_root: Path) -> None:
     """The CLI runs the pack with runpy.run_path('.') from policies/, which puts it first on sys.path."""
-    import importlib.util
+    import subprocess
 
-    modules = {p.stem for p in (repo_root / "policies").glob("*.py")} - {"__main__"}
+    modules = sorted({p.stem for p in (repo_root / "policies").glob("*.py")} - {"__main__"})
     assert modules and all(m.startswith("pack_") for m in modules), modules
-    for module in modules:
-        assert module not in sys.stdlib_module_names
-        assert importlib.util.find_spec(module) is None, f"{module} shadows an installed module"
+    assert not set(modules) & set(sys.stdlib_module_names)
+    check = f"import importlib.util as u; print([m for m in {modules!r} if u.find_spec(m)])"
+    result = subprocess.run([sys.executable, "-c", check], cwd=repo_root, capture_output=True, text=True,
+                            timeout=60, check=True)
+    assert result.stdout.strip() == "[]", f"installed modules the pack would shadow: {result.stdout}"
 
 
 def test_pack_declares_its_runtime_and_pinned_requirements(repo_root: Path) -> None:
