@@ -34,6 +34,8 @@ def test_a_nested_key_typo_is_caught(repo_root: Path, tmp_path: Path) -> None:
         "           rules=[{'action': 'set_cache_settings', 'expression': 'true',\n"
         "                   'action_parameters': {'cache_everything': True}}])\n"
         "typed: cf.RulesetRuleActionParametersArgsDict = {'cache_everything': True}\n"
+        "cf.ZeroTrustAccessPolicy('p', account_id='a', name='n', decision='allow',\n"
+        "                         includes=[{'emails': {'email': 'x@example.com'}}])\n"
     )
     try:
         result = mypy(repo_root, str(bad.relative_to(repo_root)))
@@ -42,3 +44,4 @@ def test_a_nested_key_typo_is_caught(repo_root: Path, tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "_typo_probe.py:4: error" in result.stdout  # the inline dict, as the components write them
     assert '"cache_everything"' in result.stdout  # the annotated one names the bad key
+    assert "_typo_probe.py:8: error" in result.stdout  # a v4-style Access include ("emails")
