@@ -4,12 +4,16 @@ Each rule has its own enforcement level (mandatory unless noted) and severity; a
 and settings with `--policy-pack-config`. See docs/policies.md.
 """
 
-from pack_alarms import ALARM_RULES
-from pack_dns import DNS_RULES
-from pack_edge import EDGE_RULES
-from pack_email_auth import EMAIL_RULES
-from pack_secrets import SECRET_RULES
-from pulumi_policy import EnforcementLevel, PolicyPack
+import pack_runtime
+
+pack_runtime.install()  # decode each request once, not once per policy (same results; see the module)
+
+from pack_alarms import ALARM_RULES  # noqa: E402
+from pack_dns import DNS_RULES  # noqa: E402
+from pack_edge import EDGE_RULES  # noqa: E402
+from pack_email_auth import EMAIL_RULES  # noqa: E402
+from pack_secrets import SECRET_RULES  # noqa: E402
+from pulumi_policy import EnforcementLevel, PolicyPack  # noqa: E402
 
 PolicyPack(
     name="launchready",

@@ -226,17 +226,18 @@ class PolicyPackClient:
     """One running pack process and a gRPC stub to it, launched like the CLI launches it. A context manager."""
 
     def __init__(self, pack_dir: Path, *, stack: str, project: str, python: str | None = None,
-                 stack_config: Mapping[str, str] | None = None, organization: str = "organization") -> None:
+                 stack_config: Mapping[str, str] | None = None, organization: str = "organization",
+                 env: Mapping[str, str] | None = None) -> None:
         if not (pack_dir / "PulumiPolicy.yaml").is_file():
             raise PolicyPackError(f"{pack_dir} is not a policy pack (no PulumiPolicy.yaml)")
         self.pack_dir, self.stack, self.project, self.organization = pack_dir, stack, project, organization
-        env = dict(os.environ)
-        env.update(PULUMI_PROJECT=project, PULUMI_STACK=stack, PULUMI_ORGANIZATION=organization,
+        environ = {**os.environ, **dict(env or {})}
+        environ.update(PULUMI_PROJECT=project, PULUMI_STACK=stack, PULUMI_ORGANIZATION=organization,
                    PULUMI_DRY_RUN="true", PULUMI_CONFIG=json.dumps(dict(stack_config or {})))
         self.channel: grpc.Channel | None = None
         self.proc = subprocess.Popen(
             [python or sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", "."],
-            cwd=pack_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=pack_dir, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         port = self._read_port()
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")

@@ -162,3 +162,24 @@ def test_pack_declares_its_runtime_and_pinned_requirements(repo_root: Path) -> N
     lines = (repo_root / "policies" / "requirements.txt").read_text().splitlines()
     pins = {line.split(">=")[0]: line for line in lines if line and not line.startswith("#")}
     assert pins["pulumi-policy"] == "pulumi-policy>=1.21.0,<1.22" and pins["pulumi"] == "pulumi>=3.272.0,<3.273"
+
+
+def test_the_memoized_sdk_path_gives_the_same_results(repo_root: Path, pack: PolicyPackClient) -> None:
+    """policies/pack_runtime.py only removes repeated decoding: every fixture analyses identically without it."""
+    import subprocess
+
+    from tests.policies.fixtures import PROJECT, STACK
+
+    installs = "import pack_runtime; print(pack_runtime.install())"
+    result = subprocess.run([sys.executable, "-c", installs], cwd=repo_root / "policies", capture_output=True,
+                            text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "True", "the memoization no longer applies to the installed SDK"
+
+    with PolicyPackClient(repo_root / "policies", stack=STACK, project=PROJECT,
+                          env={"LAUNCHREADY_POLICY_PLAIN_SDK": "1"}) as plain:
+        for case in CASES:
+            results = []
+            for client in (pack, plain):
+                client.configure(case.config, case.tags)
+                results.append(sorted(client.analyze(case.resources), key=lambda v: sorted(v.items())))
+            assert results[0] == results[1], case.name
