@@ -133,7 +133,8 @@ ALARM_RULES = [
     ),
     stack_rule(
         name="aws-cloudwatch-metricalarm-disallow-unreachable-actions",
-        description="Alarm actions must reach an SNS topic of this stack that has at least one subscription.",
+        description="Alarm actions must reach an SNS topic of this stack that has at least one subscription, or "
+                    "the alarm fires and nobody hears it.",
         severity=Severity.HIGH, level=MANDATORY, check=_unreachable,
         remediation="Use the alert topic of the alarm's region (components/alerts.py) and configure "
                     "monitoring.alertEmails or alertWebhooks.",

@@ -121,7 +121,8 @@ def _access_coverage(ctx: Ctx) -> Iterator[Finding]:
 DNS_RULES = [
     resource_rule(
         name="cloudflare-dnsrecord-disallow-private-address",
-        description="DNS records must not point at private, loopback or link-local addresses.",
+        description="DNS records must not point at private, loopback or link-local addresses: they leak internal "
+                    "addresses and cannot serve internet visitors.",
         severity=Severity.MEDIUM, level=MANDATORY, types=(DNS_RECORD,), check=_private_address,
         remediation="Point the record at the origin's public address (or a tunnel hostname).",
     ),
@@ -136,7 +137,8 @@ DNS_RULES = [
     ),
     stack_rule(
         name="cloudflare-zerotrust-missing-access-application",
-        description="Every internal hostname needs a Cloudflare Access application in front of it.",
+        description="Every internal hostname needs a Cloudflare Access application in front of it (and must be "
+                    "proxied), or the internal tool is open to the internet.",
         severity=Severity.HIGH, level=MANDATORY, check=_access_coverage,
         remediation="Mark the hostname internal in the stack file (the program then declares its Access "
                     "application) and list who may enter under access.",

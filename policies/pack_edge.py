@@ -313,7 +313,7 @@ TLS_RULES = [
     ),
     resource_rule(
         name="cloudflare-zonesetting-disallow-development-mode",
-        description="Development mode bypasses the cache and must not stay on.",
+        description="Development mode must not stay on: it bypasses the cache, so every request hits the origin.",
         severity=Severity.MEDIUM, level=MANDATORY, types=(ZONE_SETTING,), check=_dev_mode,
         remediation='Remove the development_mode ZoneSetting or set it to "off".',
     ),
@@ -351,13 +351,15 @@ RULESET_RULES = [
     ),
     resource_rule(
         name="cloudflare-ruleset-configure-secure-redirects",
-        description="Redirect rules must redirect (301/302/307/308) and only to https:// targets.",
+        description="Redirect rules must redirect (301/302/307/308) and only to https:// targets: an http:// "
+                    "target undoes HTTPS, another status breaks the redirect.",
         severity=Severity.MEDIUM, level=MANDATORY, types=(RULESET,), check=_redirects,
         remediation="Use action redirect with status 301 or 308 and an https:// target URL.",
     ),
     resource_rule(
         name="cloudflare-ruleset-disallow-waf-skip-all",
-        description="A WAF custom rule must not skip security checks for every request.",
+        description="A WAF custom rule must not skip security checks for every request: that turns the WAF off "
+                    "for the whole zone.",
         severity=Severity.HIGH, level=MANDATORY, types=(RULESET,), check=_waf_skip_all,
         remediation="Narrow the skip rule's expression (a path and a source IP list, for example).",
     ),

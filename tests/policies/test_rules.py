@@ -183,3 +183,19 @@ def test_the_memoized_sdk_path_gives_the_same_results(repo_root: Path, pack: Pol
                 client.configure(case.config, case.tags)
                 results.append(sorted(client.analyze(case.resources), key=lambda v: sorted(v.items())))
             assert results[0] == results[1], case.name
+
+
+def test_the_rule_table_documents_every_rule(repo_root: Path, pack: PolicyPackClient) -> None:
+    doc = (repo_root / "docs" / "policies.md").read_text()
+    rows = {line.split("|")[1].strip().split("`")[1]: line for line in doc.splitlines()
+            if line.startswith("| `") and line.count("|") >= 7}
+    severities = {1: "low", 2: "medium", 3: "high", 4: "critical"}
+    for policy in pack.info.policies:
+        assert policy.name in rows, f"docs/policies.md has no row for {policy.name}"
+        cells = [c.strip() for c in rows[policy.name].split("|")]
+        level = "mandatory" if policy.enforcementLevel == 1 else "advisory"
+        assert cells[4:6] == [severities[policy.severity], level], policy.name
+        assert ("(stack)" in cells[1]) == (policy.policy_type == 2), policy.name
+        schema = json_format.MessageToDict(policy.configSchema.properties)
+        for key in set(schema) - {"includeFor", "excludeFor", "exemptions", "environment"}:
+            assert f"`{key}`" in cells[6], (policy.name, key)
