@@ -51,7 +51,7 @@ def _domains(ctx: Ctx) -> list[tuple[str, Any]]:
     found = []
     for identity in of_type(ctx.resources or [], SES_IDENTITY):
         value = peek(identity.props, "emailIdentity", default="")
-        if value is not UNKNOWN and value and "@" not in str(value):
+        if isinstance(value, str) and value and "@" not in value:
             found.append((str(value).lower().rstrip("."), identity))
     return found
 

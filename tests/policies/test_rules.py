@@ -199,3 +199,35 @@ def test_the_rule_table_documents_every_rule(repo_root: Path, pack: PolicyPackCl
         schema = json_format.MessageToDict(policy.configSchema.properties)
         for key in set(schema) - {"includeFor", "excludeFor", "exemptions", "environment"}:
             assert f"`{key}`" in cells[6], (policy.name, key)
+
+
+ODD_SHAPES = [
+    res(SETTING, "odd-ssl", {"settingId": "ssl", "value": 3}),
+    res(SETTING, "odd-tls", {"settingId": "min_tls_version", "value": "TLSv1.2"}),
+    res(SETTING, "odd-hsts", {"settingId": "security_header", "value": "on"}),
+    res(RULESET, "odd-rules", {"phase": "http_request_cache_settings", "rules": "oops"}),
+    res(RULESET, "odd-redirect", {"phase": "http_request_dynamic_redirect", "rules": [
+        {"action": "redirect", "actionParameters": {"fromValue": {"statusCode": "abc", "targetUrl": 5}}}]}),
+    res(DNS, "odd-record", {"name": 7, "type": "A", "content": "not-an-ip", "proxied": "yes", "tags": "x"}),
+    res(ALARM, "odd-alarm", {"alarmActions": "arn:aws:sns:x", "metricQueries": [1, {"metric": "m"}]}),
+    res(IDENTITY, "odd-identity", {"emailIdentity": ["example.com"]}),
+    res(SECRET, "odd-secret", {"recoveryWindowInDays": "thirty", "kmsKeyId": 12}),
+]
+
+
+def test_odd_shapes_never_crash_the_pack(pack: PolicyPackClient) -> None:
+    """Wrong types are judged (or fail closed with a message naming the resource), never a gRPC error."""
+    names = {r["urn"]: r["name"] for r in ODD_SHAPES}
+    got = {(v["policy"], names.get(v["urn"], "")) for v in found_violations(pack, ODD_SHAPES)}
+    assert ("cloudflare-zonesetting-configure-min-tls", "odd-tls") in got
+    assert ("cloudflare-dnsrecord-disallow-private-address", "odd-record") in got
+    assert ("cloudflare-ruleset-configure-secure-redirects", "odd-redirect") in got
+    assert not any(name == "odd-identity" for _, name in got)  # not a domain name: no sending domain
+
+
+def found_violations(pack: PolicyPackClient, resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    pack.configure({}, {"environment": "prod"})
+    try:
+        return pack.analyze(resources)
+    except Exception as exc:  # pragma: no cover - the message is the point
+        pytest.fail(f"the pack failed on odd shapes: {exc}")
