@@ -116,11 +116,14 @@ def test_each_secret_is_named_tagged_and_encrypted_with_the_stack_key(recorder, 
 
 @pulumi.runtime.test
 def test_a_runbook_from_config_lands_in_the_tags(recorder, stack_values):
-    secrets = build(stack_values, "prod")
+    def own_runbook(values: dict[str, Any]) -> None:
+        values["launchready:secrets"]["items"][0]["runbook"] = "https://wiki.example.com/rotate-db"
+
+    secrets = build(stack_values, "prod", own_runbook)
 
     def check(_: Any) -> None:
         runbook = recorder.inputs["secret-database-url"]["tags"]["runbook"]
-        assert runbook.endswith("docs/runbook.md#rotate-the-database-password")
+        assert runbook == "https://wiki.example.com/rotate-db"
 
     return after_all(secrets, check)
 
