@@ -7,7 +7,6 @@ what the program declares. Exit codes: 0 written, 2 usage or config error.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import traceback
 from pathlib import Path
@@ -16,9 +15,8 @@ from typing import Any
 import pulumi
 
 from components.config import ConfigError
-from launchready import PROJECT_ROOT
 from launchready.cli import EXIT_OK, EXIT_USAGE
-from launchready.stackfile import SECRET_PLACEHOLDER
+from launchready.stackfile import SECRET_PLACEHOLDER, project_root, read_stack_outputs
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -31,11 +29,6 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show a traceback when the program itself fails")
 
 
-def _project_root(arg: Path | None) -> Path:
-    if arg is not None:
-        return arg.resolve()
-    cwd = Path.cwd()
-    return cwd if (cwd / "Pulumi.yaml").is_file() else PROJECT_ROOT
 
 
 def redact(text: str, secret_values: list[str]) -> str:
@@ -55,29 +48,19 @@ def build_document(inp: Any) -> str:
     return redact(render(inp), secrets)
 
 
-def _read_outputs(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise ValueError(f"{path} is not JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"{path} must hold the JSON object `pulumi stack output --json` prints")
-    return data
 
 
 def run(args: argparse.Namespace) -> int:
     from launchready.handover_doc.gather import gather
 
-    root = _project_root(args.root)
+    root = project_root(args.root)
     if not (root / "Pulumi.yaml").is_file():
         print(f"error: {root} holds no Pulumi.yaml; use --root", file=sys.stderr)
         return EXIT_USAGE
     if sys.stderr.isatty():
         print(f"planning stack {args.stack} offline for the handover...", file=sys.stderr)
     try:
-        deployed = _read_outputs(args.outputs) if args.outputs is not None else None
+        deployed = read_stack_outputs(args.outputs) if args.outputs is not None else None
         inp = gather(args.stack, root, deployed)
     except ConfigError as exc:
         print(f"error: {exc.render()}", file=sys.stderr)

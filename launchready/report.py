@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from components.config import ConfigError
-from launchready import PROJECT_ROOT
 from launchready.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from launchready.reporting.model import DEPLOY_DIMENSION, DEPLOY_METRIC, DEPLOY_NAMESPACE
+from launchready.stackfile import project_root, read_stack_outputs
 
 EPILOG = f"""\
 what it reads (CloudWatch get_metric_data over the whole UTC day):
@@ -57,23 +56,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per AWS call (default 10)")
 
 
-def _project_root(arg: Path | None) -> Path:
-    if arg is not None:
-        return arg.resolve()
-    cwd = Path.cwd()
-    return cwd if (cwd / "Pulumi.yaml").is_file() else PROJECT_ROOT
 
 
-def _read_outputs(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise ValueError(f"{path} is not JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"{path} must hold the JSON object `pulumi stack output --json` prints")
-    return data
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     from launchready.reporting.render import render_json, render_markdown, render_text
     from launchready.stackfile import load_stack_config, read_stack_file
 
-    root = _project_root(args.root)
+    root = project_root(args.root)
     today = dt.datetime.now(dt.UTC).date()
     day = args.date or today - dt.timedelta(days=1)
     if day > today:
@@ -94,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         cfg = load_stack_config(args.stack, root)
         stack_file = read_stack_file(args.stack, root)
-        outputs = _read_outputs(args.outputs) if args.outputs is not None else None
+        outputs = read_stack_outputs(args.outputs) if args.outputs is not None else None
     except ConfigError as exc:
         print(f"error: {exc.render()}", file=sys.stderr)
         return EXIT_USAGE

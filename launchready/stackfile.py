@@ -36,6 +36,28 @@ class StackFile:
         return {k: v if isinstance(v, str) else json.dumps(v) for k, v in self.values.items()}
 
 
+def project_root(arg: Path | None = None) -> Path:
+    """The project directory a command works on: --root, else the current one if it holds Pulumi.yaml,
+    else the installed project."""
+    if arg is not None:
+        return arg.resolve()
+    cwd = Path.cwd()
+    return cwd if (cwd / "Pulumi.yaml").is_file() else PROJECT_ROOT
+
+
+def read_stack_outputs(path: Path) -> dict[str, Any]:
+    """The JSON object `pulumi stack output --json` prints, read from a file. ValueError says what is wrong."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise ValueError(f"{path} is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} must hold the JSON object `pulumi stack output --json` prints")
+    return data
+
+
 def available_stacks(root: Path | None = None) -> list[str]:
     root = root or PROJECT_ROOT
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))

@@ -14,8 +14,8 @@ from pathlib import Path
 import pulumi
 
 from components.config import ConfigError
-from launchready import PROJECT_ROOT
 from launchready.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from launchready.stackfile import project_root
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -31,18 +31,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show a traceback when the program itself fails")
 
 
-def _project_root(arg: Path | None) -> Path:
-    if arg is not None:
-        return arg.resolve()
-    cwd = Path.cwd()
-    return cwd if (cwd / "Pulumi.yaml").is_file() else PROJECT_ROOT
 
 
 def run(args: argparse.Namespace) -> int:
     from launchready.plan.document import build_plan
     from launchready.plan.render import render_text
 
-    root = _project_root(args.root)
+    root = project_root(args.root)
     if not (root / "Pulumi.yaml").is_file():
         print(f"error: {root} holds no Pulumi.yaml; use --root", file=sys.stderr)
         return EXIT_USAGE
