@@ -8,6 +8,8 @@ Contract (extend, never rename): `stack`, `project`, `environment`, `resources[]
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,19 +65,32 @@ def policy_settings_for(cfg: StackConfig, default_region: str) -> dict[str, Any]
 
 
 def build_plan(stack: str, root: Path, *, with_policies: bool = True) -> Plan:
-    """Validate the stack file, run the program under mocks, run the policy pack. Raises ConfigError."""
+    """Validate the stack file, run the program under mocks, run the policy pack. Raises ConfigError.
+
+    The pack's process starts first, in a thread, so its interpreter starts up on the other core while
+    the program runs here."""
+    from launchready.plan.policy import PolicyPackClient, run_policy_pack
+
     stack_file = read_stack_file(stack, root)
     config = parse_config(stack_file.values, stack_file.secret_keys, source=stack_file.path.name)
-    run = run_program(stack_file, root)
-    violations: list[dict[str, Any]] = []
-    if with_policies:
-        from launchready.plan.policy import run_policy_pack
-
-        violations = run_policy_pack(
-            [r.to_json() for r in run.resources],
-            stack=stack_file.stack,
-            project=stack_file.project,
-            pack_dir=root / "policies",
-            stack_settings=policy_settings_for(config, str(stack_file.values.get("aws:region") or "us-east-1")),
-        )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        starting = (pool.submit(PolicyPackClient, root / "policies", stack=stack_file.stack,
+                                project=stack_file.project) if with_policies else None)
+        try:
+            run = run_program(stack_file, root)
+        except BaseException:
+            if starting is not None:
+                with suppress(Exception):
+                    starting.result().close()
+            raise
+        violations: list[dict[str, Any]] = []
+        if starting is not None:
+            default_region = str(stack_file.values.get("aws:region") or "us-east-1")
+            violations = run_policy_pack(
+                [r.to_json() for r in run.resources],
+                stack=stack_file.stack,
+                project=stack_file.project,
+                policy_config=policy_settings_for(config, default_region),
+                client=starting.result(),
+            )
     return Plan(stack_file, config, run, violations)

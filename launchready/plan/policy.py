@@ -344,6 +344,7 @@ def run_policy_pack(
     policy_config: dict[str, Any] | None = None,
     stack_settings: Mapping[str, Any] | None = None,
     user_config: Mapping[str, Any] | None = None,
+    client: PolicyPackClient | None = None,
 ) -> list[dict[str, Any]]:
     """Violations of the policy pack over the planned `resources`, each `{policy, enforcement, urn, message,
     severity, description, policyPack}`, sorted.
@@ -352,6 +353,7 @@ def run_policy_pack(
     `internalHosts`, `defaultRegion`), given to every rule whose schema has the key, and/or policy names
     (or `all`) with a level or an object, as in `--policy-pack-config`. `stack_settings` (facts) and
     `user_config` (a policy document, applied last) are the older spelling of the same thing.
+    `client`: an already started pack (the plan starts it while the program runs); closed afterwards.
     Raises PolicyPackError when the pack cannot start, its config is invalid, or a rule crashes."""
     pack_dir = pack_dir or PROJECT_ROOT / "policies"
     combined: dict[str, Any] = {**dict(stack_settings or {}), **dict(policy_config or {})}
@@ -361,8 +363,8 @@ def run_policy_pack(
         else:
             combined[key] = value
     environment = str(combined.get("environment") or "")
-    with PolicyPackClient(pack_dir, stack=stack, project=project) as client:
-        client.configure(policy_document(client.info, combined),
-                         tags={"environment": environment} if environment else None)
-        found = client.analyze(resources)
+    with client or PolicyPackClient(pack_dir, stack=stack, project=project) as pack:
+        pack.configure(policy_document(pack.info, combined),
+                       tags={"environment": environment} if environment else None)
+        found = pack.analyze(resources)
     return sorted(found, key=lambda v: (v["enforcement"] != "mandatory", v["policy"], v["urn"], v["message"]))
