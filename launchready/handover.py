@@ -29,8 +29,6 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show a traceback when the program itself fails")
 
 
-
-
 def redact(text: str, secret_values: list[str]) -> str:
     """Last line of defence: no secret value the stack file holds ever leaves in the document."""
     for value in sorted(secret_values, key=len, reverse=True):
@@ -46,8 +44,6 @@ def build_document(inp: Any) -> str:
     sf = inp.stack_file
     secrets = [v for k, v in sf.values.items() if k in sf.secret_keys and isinstance(v, str)]
     return redact(render(inp), secrets)
-
-
 
 
 def run(args: argparse.Namespace) -> int:

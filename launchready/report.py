@@ -56,10 +56,6 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per AWS call (default 10)")
 
 
-
-
-
-
 def run(args: argparse.Namespace) -> int:
     from launchready.reporting.aws import CredentialsProblem
     from launchready.reporting.collect import collect

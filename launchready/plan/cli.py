@@ -31,8 +31,6 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show a traceback when the program itself fails")
 
 
-
-
 def run(args: argparse.Namespace) -> int:
     from launchready.plan.document import build_plan
     from launchready.plan.render import render_text
