@@ -14,17 +14,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import NAMESPACE, StackConfig
-
-#: Route 53 publishes health-check metrics only here.
-HEALTH_CHECK_REGION = "us-east-1"
-
-
-def alert_regions(cfg: StackConfig, default_region: str) -> list[str]:
-    """Every region an alarm of this stack lives in, in a stable order."""
-    regions = [default_region, HEALTH_CHECK_REGION]
-    if cfg.email.enabled:
-        regions.append(cfg.email.ses_region)
-    return list(dict.fromkeys(regions))
+from components.naming import HEALTH_CHECK_REGION as HEALTH_CHECK_REGION
+from components.naming import alert_regions as alert_regions
+from components.naming import alert_topic_name
 
 
 def topic_policy(topic_arn: str, account_id: str) -> str:
@@ -66,7 +58,7 @@ class AlertRouting(pulumi.ComponentResource):
         self._topic_arns: dict[str, pulumi.Output[str]] = {}
         child = pulumi.ResourceOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        topic_name = f"{pulumi.get_project()}-{pulumi.get_stack()}-alerts"
+        topic_name = alert_topic_name(pulumi.get_project(), pulumi.get_stack())
         secret_config = pulumi.Config(NAMESPACE)
         webhooks: list[tuple[str, pulumi.Input[str]]] = []
         for hook in cfg.monitoring.alert_webhooks:

@@ -15,28 +15,12 @@ import pulumi
 import pulumi_cloudflare as cf
 
 from components.config import StackConfig
-
-#: Cloudflare's limit for a record comment on the Free plan (paid plans allow more).
-COMMENT_MAX = 100
-#: Tag that marks an internal hostname (reachable only through Access); the policy pack reads it.
-INTERNAL_TAG = "access:internal"
-#: The comment suffix that marks an internal hostname on plans without record tags.
-INTERNAL_MARK = "[internal]"
-AUTOMATIC_TTL = 1
-
-
-def record_comment(purpose: str, owner: str, internal: bool = False) -> str:
-    mark = f" {INTERNAL_MARK}" if internal else ""
-    text = f"{purpose} | owner: {owner}{mark} | launchready"
-    if len(text) <= COMMENT_MAX:
-        return text
-    keep = COMMENT_MAX - len(f"... | owner: {owner}{mark} | launchready")
-    return f"{purpose[:keep]}... | owner: {owner}{mark} | launchready"
-
-
-def logical_label(label: str) -> str:
-    """A label as part of a logical resource name: '@' is 'apex'."""
-    return "apex" if label == "@" else label
+from components.naming import AUTOMATIC_TTL as AUTOMATIC_TTL
+from components.naming import COMMENT_MAX as COMMENT_MAX
+from components.naming import INTERNAL_MARK as INTERNAL_MARK
+from components.naming import INTERNAL_TAG as INTERNAL_TAG
+from components.naming import logical_label as logical_label
+from components.naming import record_comment as record_comment
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,16 @@ from pulumi_aws.sesv2.outputs import EmailIdentityDkimSigningAttributes
 
 from components.alerts import AlertRouting
 from components.config import SPF_MAX_LOOKUPS, StackConfig
-from components.dns import declare_record, record_comment
+from components.dns import declare_record
+from components.naming import DKIM_TOKENS as DKIM_TOKENS
+from components.naming import MAIL_FROM_SPF as MAIL_FROM_SPF
+from components.naming import dkim_name as dkim_name
+from components.naming import dkim_target as dkim_target
+from components.naming import mail_from_mx as mail_from_mx
+from components.naming import name_prefix, record_comment
 
-#: Easy DKIM always hands out three tokens, one CNAME each.
-DKIM_TOKENS = 3
 #: The events worth a page: mail that did not arrive, and recipients who said it was spam.
 SES_EVENTS = ["BOUNCE", "COMPLAINT", "REJECT", "DELIVERY_DELAY"]
-MAIL_FROM_SPF = "v=spf1 include:amazonses.com ~all"
 RECORD_TTL = 3600
 OWNER = "platform"
 #: What SES does when it cannot find the MAIL FROM MX. USE_DEFAULT_VALUE sends with amazonses.com as the
@@ -113,19 +116,6 @@ def render_dmarc(cfg: StackConfig) -> str:
     return "; ".join(f"{k}={v}" for k, v in tags)
 
 
-def mail_from_mx(cfg: StackConfig) -> str:
-    """Where receivers send bounces for the MAIL FROM domain: SES's feedback endpoint in the SES region."""
-    return f"feedback-smtp.{cfg.email.ses_region}.amazonses.com"
-
-
-def dkim_name(token: str, domain: str) -> str:
-    return f"{token}._domainkey.{domain}"
-
-
-def dkim_target(token: str) -> str:
-    return f"{token}.dkim.amazonses.com"
-
-
 def static_email_records(cfg: StackConfig) -> list[EmailRecord]:
     """The records whose content is known before SES answers (the DKIM CNAMEs come from the identity)."""
     spf = cfg.email.spf
@@ -184,7 +174,7 @@ class EmailSending(pulumi.ComponentResource):
         zone_id = cfg.zone.zone_id
         topic_arn = alerts.topic_arn(region)
         stack = pulumi.get_stack()
-        prefix = f"{pulumi.get_project()}-{stack}"
+        prefix = name_prefix(pulumi.get_project(), stack)
         tags = {"stack": stack, "purpose": "email"}
         self.region = region
         self.mail_from_domain = cfg.mail_from_domain

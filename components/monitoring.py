@@ -13,89 +13,27 @@ the dashboard, the daily report and the handover refer to them.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.alerts import HEALTH_CHECK_REGION, AlertRouting
-from components.config import MetricsSource, StackConfig
-
-#: Route 53 checker regions (at least 3); fewer regions, fewer pings on the app.
-HEALTH_CHECKER_REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-1"]
-#: config endpoint field -> the name used in resource names, alarm names and exports
-ENDPOINT_KEYS = {"homepage": "homepage", "login": "login", "api_health": "api-health"}
-#: AWS managed data identifiers masked in every log group: email addresses and credentials.
-MASKED_DATA = ["EmailAddress", "AwsSecretKey", "OpenSshPrivateKey", "PgpPrivateKey", "PkcsPrivateKey",
-               "PuttyPrivateKey"]
-#: Custom data identifiers for the tokens AWS has no managed identifier for. CloudWatch Logs allows at most
-#: 10, names of [A-Za-z0-9_-], and regexes of at most 200 characters without ( ) : " ' & (hence \W for ":").
-TOKEN_PATTERNS: dict[str, str] = {
-    "JsonWebToken": r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}",
-    "BearerToken": r"[Bb]earer [A-Za-z0-9._+/=-]{20,}",
-    "UrlCredentials": r"[a-z][a-z0-9+.-]*\W{3}[^\s/@]+\W[^\s/@]+@",
-    "PasswordField": r"[Pp]ass[Ww]o?r?d[^\sA-Za-z0-9]{1,3}[^\s,;]{4,}",
-    "TokenField": r"[Tt]oken[^\sA-Za-z0-9]{1,3}[A-Za-z0-9._+/=-]{16,}",
-    "StripeKey": r"[rs]k_[lt][a-z]{3}_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{16,}",
-    "SlackToken": r"xox[abprs]-[A-Za-z0-9-]{10,}|hooks\.slack\.com/services/[A-Za-z0-9/]{20,}",
-}
-MANAGED_IDENTIFIER_ARN = "arn:aws:dataprotection::aws:data-identifier/{}"
-LATENCY_METRIC, ERRORS_METRIC, REQUESTS_METRIC, FAILED_JOBS_METRIC = "Latency", "Errors5xx", "Requests", "FailedJobs"
-PERIOD = 300
-
-
-def name_prefix(project: str, stack: str) -> str:
-    return f"{project}-{stack}"
-
-
-@dataclass(frozen=True)
-class SourceMetrics:
-    """Where latency, errors and requests live for one metrics source."""
-
-    type: str
-    namespace: str
-    latency: str
-    latency_unit: str  # "ms" or "s"
-    errors: tuple[str, ...]  # 5xx counts, summed
-    requests: str
-    dimensions: dict[str, str]
-    route_dimension: str | None  # dimension that separates route classes, when the source has one
-
-    def latency_threshold(self, p95_ms: int) -> float:
-        return p95_ms / 1000 if self.latency_unit == "s" else float(p95_ms)
-
-    def route_dimensions(self, route_class: str) -> dict[str, str]:
-        dims = dict(self.dimensions)
-        if self.route_dimension:
-            dims[self.route_dimension] = route_class
-        return dims
-
-    @property
-    def error_rate_expression(self) -> str:
-        errors = " + ".join(f"FILL(errors{i}, 0)" for i in range(len(self.errors)))
-        return f"IF(requests > 0, 100 * ({errors}) / requests, 0)"
-
-    def to_json(self, region: str) -> dict[str, Any]:
-        return {
-            "type": self.type, "namespace": self.namespace, "region": region, "dimensions": self.dimensions,
-            "routeDimension": self.route_dimension, "latencyMetric": self.latency, "latencyUnit": self.latency_unit,
-            "errorMetrics": list(self.errors), "requestMetric": self.requests,
-            "errorRateExpression": self.error_rate_expression,
-        }
-
-
-def source_metrics(src: MetricsSource) -> SourceMetrics:
-    if src.type == "alb":
-        # Errors of the targets and of the load balancer itself (502/503/504 when targets fail).
-        return SourceMetrics("alb", "AWS/ApplicationELB", "TargetResponseTime", "s",
-                             ("HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count"), "RequestCount",
-                             {"LoadBalancer": src.load_balancer or ""}, None)
-    if src.type == "apigateway":
-        return SourceMetrics("apigateway", "AWS/ApiGateway", "Latency", "ms", ("5XXError",), "Count",
-                             {"ApiName": src.api_name or ""}, None)
-    return SourceMetrics("custom", src.namespace, LATENCY_METRIC, "ms", (ERRORS_METRIC,), REQUESTS_METRIC, {},
-                         "RouteClass")
+from components.alerts import AlertRouting
+from components.config import StackConfig
+from components.naming import ENDPOINT_KEYS as ENDPOINT_KEYS
+from components.naming import ERRORS_METRIC as ERRORS_METRIC
+from components.naming import FAILED_JOBS_METRIC as FAILED_JOBS_METRIC
+from components.naming import HEALTH_CHECK_REGION as HEALTH_CHECK_REGION
+from components.naming import HEALTH_CHECKER_REGIONS as HEALTH_CHECKER_REGIONS
+from components.naming import LATENCY_METRIC as LATENCY_METRIC
+from components.naming import MANAGED_IDENTIFIER_ARN as MANAGED_IDENTIFIER_ARN
+from components.naming import MASKED_DATA as MASKED_DATA
+from components.naming import PERIOD as PERIOD
+from components.naming import REQUESTS_METRIC as REQUESTS_METRIC
+from components.naming import TOKEN_PATTERNS as TOKEN_PATTERNS
+from components.naming import SourceMetrics as SourceMetrics
+from components.naming import name_prefix as name_prefix
+from components.naming import source_metrics as source_metrics
 
 
 def data_protection_policy(name: str) -> str:

@@ -1,0 +1,64 @@
+"""components.naming is what the operator tools read instead of the component modules: it must not load a
+provider SDK, and the component modules must keep re-exporting the same objects."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from components import alerts, dns, email, monitoring, naming
+
+REPO = Path(__file__).resolve().parents[2]
+PROVIDERS = ("pulumi_aws", "pulumi_cloudflare")
+
+
+def loaded_after_import(module: str) -> list[str]:
+    code = (
+        f"import json, sys; import {module}; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi_aws', 'pulumi_cloudflare'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120,
+                            check=True)
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("module", ["components.naming", "components.config"])
+def test_module_loads_no_provider_sdk(module: str) -> None:
+    assert loaded_after_import(module) == []
+
+
+def test_the_probe_sees_a_provider_sdk_when_one_is_loaded() -> None:
+    # Negative control: the component modules do load the SDK, so the probe above can fail.
+    assert any(m.startswith(PROVIDERS) for m in loaded_after_import("components.monitoring"))
+
+
+def test_component_modules_re_export_the_same_objects() -> None:
+    assert alerts.HEALTH_CHECK_REGION is naming.HEALTH_CHECK_REGION == "us-east-1"
+    assert alerts.alert_regions is naming.alert_regions
+    assert monitoring.HEALTH_CHECKER_REGIONS is naming.HEALTH_CHECKER_REGIONS
+    assert monitoring.ENDPOINT_KEYS is naming.ENDPOINT_KEYS
+    assert monitoring.source_metrics is naming.source_metrics
+    assert monitoring.name_prefix is naming.name_prefix
+    assert monitoring.FAILED_JOBS_METRIC == naming.FAILED_JOBS_METRIC == "FailedJobs"
+    assert dns.record_comment is naming.record_comment
+    assert dns.COMMENT_MAX == naming.COMMENT_MAX == 100
+    assert email.mail_from_mx is naming.mail_from_mx
+
+
+def test_record_comment_is_cut_to_cloudflares_limit_and_keeps_owner_and_mark() -> None:
+    comment = naming.record_comment("x" * 200, "platform", internal=True)
+    assert len(comment) == naming.COMMENT_MAX
+    assert comment.endswith("... | owner: platform [internal] | launchready")
+    assert naming.record_comment("web", "team") == "web | owner: team | launchready"
+
+
+def test_names_derive_from_project_and_stack() -> None:
+    assert naming.name_prefix("launch-ready", "prod") == "launch-ready-prod"
+    assert naming.alert_topic_name("launch-ready", "prod") == "launch-ready-prod-alerts"
+    assert naming.ses_feedback_mx("eu-west-1") == "feedback-smtp.eu-west-1.amazonses.com"
+    assert naming.dkim_name("abc", "example.com") == "abc._domainkey.example.com"
+    assert naming.dkim_target("abc") == "abc.dkim.amazonses.com"
