@@ -13,6 +13,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from enum import IntEnum
 
 #: command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -24,9 +25,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scan": ("launchready.scan", "scan the working tree, git history and stack files for secrets"),
 }
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
+
+class ExitStatus(IntEnum):
+    """The exit status of every command."""
+
+    OK = 0  #: all good
+    FAILED = 1  #: checks failed or policy violations
+    USAGE = 2  #: usage or config error
+
+
+# Aliases kept while other modules still import them.
+EXIT_OK = ExitStatus.OK
+EXIT_FAILED = ExitStatus.FAILED
+EXIT_USAGE = ExitStatus.USAGE
 
 
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
@@ -60,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return EXIT_OK
+        return ExitStatus.OK
 
 
 if __name__ == "__main__":

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from components.config import ConfigError
-from launchready.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from launchready.cli import ExitStatus
+from launchready.common.arguments import add_stack_arguments
+from launchready.common.project import ProjectError, announce, resolve_stack
 from launchready.reporting.model import DEPLOY_DIMENSION, DEPLOY_METRIC, DEPLOY_NAMESPACE
-from launchready.stackfile import project_root, read_stack_outputs
+from launchready.stackfile import read_stack_outputs
 
 EPILOG = f"""\
 what it reads (CloudWatch get_metric_data over the whole UTC day):
@@ -45,14 +47,12 @@ def _day(text: str) -> dt.date:
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = EPILOG
-    parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
     parser.add_argument("--date", type=_day, default=None, help="UTC day to report, YYYY-MM-DD (default: yesterday)")
     fmt = parser.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_stack_arguments(parser, json_help="print the report as JSON", json_group=fmt)
     fmt.add_argument("--markdown", action="store_true", help="print the report as Markdown")
     parser.add_argument("--outputs", type=Path, default=None, metavar="FILE",
                         help="JSON of `pulumi stack output --json` (health check ids, alarm regions)")
-    parser.add_argument("--root", type=Path, default=None, help="project directory (default: as for plan)")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per AWS call (default 10)")
 
 
@@ -62,46 +62,48 @@ def run(args: argparse.Namespace) -> int:
     from launchready.reporting.render import render_json, render_markdown, render_text
     from launchready.stackfile import load_stack_config, read_stack_file
 
-    root = project_root(args.root)
     today = dt.datetime.now(dt.UTC).date()
     day = args.date or today - dt.timedelta(days=1)
     if day > today:
         print(f"error: --date {day.isoformat()} is in the future", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitStatus.USAGE
     if args.timeout <= 0:
         print("error: --timeout must be positive", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitStatus.USAGE
     try:
-        cfg = load_stack_config(args.stack, root)
-        stack_file = read_stack_file(args.stack, root)
+        target = resolve_stack(args.stack, args.root)
+        cfg = load_stack_config(target.stack, target.root)
+        stack_file = read_stack_file(target.stack, target.root)
         outputs = read_stack_outputs(args.outputs) if args.outputs is not None else None
     except ConfigError as exc:
         print(f"error: {exc.render()}", file=sys.stderr)
-        return EXIT_USAGE
-    except ValueError as exc:
+        return ExitStatus.USAGE
+    except (ProjectError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitStatus.USAGE
+    announce(target, json_output=args.json)
     region = str(stack_file.values.get("aws:region") or "")
     if not region:
-        print(f"error: Pulumi.{args.stack}.yaml sets no aws:region", file=sys.stderr)
-        return EXIT_USAGE
+        print(f"error: {target.stack_file.name} sets no aws:region; add `aws:region: <your region>` under config:",
+              file=sys.stderr)
+        return ExitStatus.USAGE
     clients = make_clients(args.timeout)
     try:
         clients.check_credentials()
         if sys.stderr.isatty():
-            print(f"reading CloudWatch for {args.stack} on {day.isoformat()}...", file=sys.stderr)
-        report = collect(cfg, project=stack_file.project, stack=args.stack, region=region, day=day,
+            print(f"reading CloudWatch for {target.stack} on {day.isoformat()}...", file=sys.stderr)
+        report = collect(cfg, project=stack_file.project, stack=target.stack, region=region, day=day,
                          clients=clients, outputs=outputs)
     except CredentialsProblem as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitStatus.USAGE
     if args.json:
-        sys.stdout.write(render_json(report) + "\n")
+        sys.stdout.write(render_json(report, extra=target.to_json()) + "\n")
     elif args.markdown:
         sys.stdout.write(render_markdown(report))
     else:
         sys.stdout.write(render_text(report))
-    return EXIT_OK if report.ok else EXIT_FAILED
+    return ExitStatus.OK if report.ok else ExitStatus.FAILED
 
 
 def make_clients(timeout: float) -> Any:

@@ -16,6 +16,7 @@ import yaml
 
 from components.config import ConfigError, Problem, StackConfig, parse_config
 from launchready import PROJECT_ROOT
+from launchready.common.project import project_root  # noqa: F401 (re-exported: one project_root)
 
 SECRET_PLACEHOLDER = "[secret]"
 
@@ -34,15 +35,6 @@ class StackFile:
     def pulumi_config(self) -> dict[str, str]:
         """The config map in the engine's wire form: every value a string, objects JSON-encoded."""
         return {k: v if isinstance(v, str) else json.dumps(v) for k, v in self.values.items()}
-
-
-def project_root(arg: Path | None = None) -> Path:
-    """The project directory a command works on: --root, else the current one if it holds Pulumi.yaml,
-    else the installed project."""
-    if arg is not None:
-        return arg.resolve()
-    cwd = Path.cwd()
-    return cwd if (cwd / "Pulumi.yaml").is_file() else PROJECT_ROOT
 
 
 def read_stack_outputs(path: Path) -> dict[str, Any]:

@@ -284,7 +284,7 @@ def test_json_shape_and_exit_code_of_a_quiet_day(aws: str, monkeypatch: pytest.M
     assert code == 0, err
     doc = json.loads(out)
     assert set(doc) == {"project", "stack", "date", "window", "region", "metricsSource", "latency", "errors",
-                        "deploys", "uptime", "alarms", "flags", "ok"}
+                        "deploys", "uptime", "alarms", "flags", "ok", "root", "stackFile"}
     assert doc["date"] == "2026-03-14" and doc["ok"] is True and doc["flags"] == []
     assert doc["window"] == {"start": "2026-03-14T00:00:00+00:00", "end": "2026-03-15T00:00:00+00:00"}
     assert [(r["routeClass"], r["p95Ms"], r["thresholdMs"], r["status"]) for r in doc["latency"]] == [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from launchready.reporting.model import DailyReport, percent_down
 
@@ -15,8 +16,9 @@ def _mark(flagged: bool) -> str:
     return "FLAG" if flagged else "ok"
 
 
-def render_json(report: DailyReport) -> str:
-    return json.dumps(report.to_json(), indent=2)
+def render_json(report: DailyReport, extra: dict[str, Any] | None = None) -> str:
+    """The report document; `extra` adds fields (the command's `root` and `stackFile`)."""
+    return json.dumps({**report.to_json(), **(extra or {})}, indent=2)
 
 
 def _cell(text: str) -> str:
