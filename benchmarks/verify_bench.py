@@ -26,10 +26,10 @@ sys.path.insert(0, str(ROOT))
 import checkdmarc  # noqa: E402
 import dns.nameserver  # noqa: E402
 
+from launchready.probe.resolver import parse_nameserver  # noqa: E402
 from launchready.verify.checks_email import clear_checkdmarc_caches  # noqa: E402
 from launchready.verify.engine import VerifyOptions, verify  # noqa: E402
 from launchready.verify.expectations import for_domain  # noqa: E402
-from launchready.verify.resolver import parse_nameserver  # noqa: E402
 from tests.fixtures.dnsserver import RunningDns, serve_dns  # noqa: E402
 
 TARGET_RATIO = 10.0

@@ -12,9 +12,9 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 
+from launchready.probe.model import CheckResult, fail, passed, warn
+from launchready.probe.resolver import Lookup, Resolver
 from launchready.verify.expectations import Expectations, ExpectedRecord
-from launchready.verify.model import CheckResult, fail, passed, warn
-from launchready.verify.resolver import Lookup, Resolver
 
 
 def _norm(value: str) -> str:

@@ -21,9 +21,9 @@ import checkdmarc.utils
 import dns.resolver
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
+from launchready.probe.model import CheckResult, fail, passed, warn
+from launchready.probe.resolver import Resolver
 from launchready.verify.expectations import SES_SPF_INCLUDE, DkimSelector, Expectations
-from launchready.verify.model import CheckResult, fail, passed, warn
-from launchready.verify.resolver import Resolver
 
 SPF_MAX_LOOKUPS = 10
 POLICY_STRENGTH = {"none": 0, "quarantine": 1, "reject": 2}

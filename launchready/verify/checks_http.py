@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from launchready.probe.model import CheckResult, fail, passed, warn
+from launchready.probe.web import Hop, Web, host_of, scheme_of
 from launchready.verify.expectations import SIX_MONTHS, Expectations
-from launchready.verify.model import CheckResult, fail, passed, warn
-from launchready.verify.web import Hop, Web, host_of, scheme_of
 
 PERMANENT = (301, 308)
 MAX_CANONICAL_HOPS = 2

@@ -18,8 +18,8 @@ from typing import Any
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from launchready.verify.model import CheckResult, fail, passed, warn
-from launchready.verify.resolver import Resolver
+from launchready.probe.model import CheckResult, fail, passed, warn
+from launchready.probe.resolver import Resolver
 
 EXPIRY_WARN_DAYS = 30
 EXPIRY_FAIL_DAYS = 14

@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from launchready.verify.options import add_common, check_ca_bundle, domain_arg, label_arg, project_root
-from launchready.verify.resolver import UsageError
+from launchready.probe.options import add_common, check_ca_bundle, domain_arg, label_arg, project_root
+from launchready.probe.resolver import UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -32,9 +32,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from components.config import ConfigError
+    from launchready.probe.render import TerminalProgress, render_json, render_text
     from launchready.verify.engine import VerifyOptions, verify
     from launchready.verify.expectations import Expectations, for_domain, for_stack
-    from launchready.verify.render import TerminalProgress, render_json, render_text
     from launchready.verify.ses import default_client_factory
 
     if bool(args.stack) == bool(args.domains):

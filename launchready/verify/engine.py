@@ -9,12 +9,12 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from launchready.probe.model import CheckResult, Report, fail, sort_results
+from launchready.probe.resolver import NameserverSpec, Resolver
+from launchready.probe.web import Web, client_context
 from launchready.verify import checks_dns, checks_email, checks_http, checks_tls
 from launchready.verify.expectations import Expectations, ses_dkim_selectors
-from launchready.verify.model import CheckResult, Report, fail, sort_results
-from launchready.verify.resolver import NameserverSpec, Resolver
 from launchready.verify.ses import ClientFactory, check_ses
-from launchready.verify.web import Web, client_context
 
 #: (done, total) after each finished check
 Progress = Callable[[int, int], None]

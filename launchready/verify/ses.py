@@ -15,8 +15,8 @@ import boto3
 import botocore.config
 import botocore.exceptions
 
+from launchready.probe.model import CheckResult, fail, passed, warn
 from launchready.verify.expectations import Expectations
-from launchready.verify.model import CheckResult, fail, passed, warn
 
 #: region -> sesv2 client (tests pass a client wrapped in botocore's Stubber)
 ClientFactory = Callable[[str], Any]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 
+from launchready.probe.model import Status
+from launchready.probe.resolver import Resolver, parse_nameserver
 from launchready.verify.checks_dns import check_caa, check_dnssec, check_records
 from launchready.verify.expectations import ExpectedRecord, for_domain
-from launchready.verify.model import Status
-from launchready.verify.resolver import Resolver, parse_nameserver
 from tests.fixtures.dnsserver import RunningDns
 
 D = "example.test"

@@ -6,12 +6,12 @@ import asyncio
 import dataclasses
 import time
 
+from launchready.probe.model import Status
+from launchready.probe.resolver import Resolver, parse_nameserver
 from launchready.verify.checks_email import check_dkim, check_dmarc, check_mail_from, check_spf
 from launchready.verify.expectations import DkimSelector, for_domain, ses_dkim_selectors
-from launchready.verify.model import Status
-from launchready.verify.resolver import Resolver, parse_nameserver
 from tests.fixtures.dnsserver import RunningDns
-from tests.verify.conftest import DOMAIN, TOKENS
+from tests.fixtures.site import DOMAIN, TOKENS
 
 
 def spf(resolver: Resolver, domain: str, **changes):

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from launchready.probe.model import Status
+from launchready.probe.resolver import Resolver
+from launchready.probe.web import Web, client_context
 from launchready.verify.checks_http import check_canonical_all, check_hsts, check_https_redirect, parse_hsts
 from launchready.verify.expectations import SIX_MONTHS, for_domain
-from launchready.verify.model import Status
-from launchready.verify.resolver import Resolver
-from launchready.verify.web import Web, client_context
+from tests.fixtures.site import DOMAIN
 from tests.fixtures.web import Page, RunningWeb
-from tests.verify.conftest import DOMAIN
 
 D, WWW = DOMAIN, f"www.{DOMAIN}"
 

@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 
+from launchready.probe.model import Status
+from launchready.probe.resolver import Resolver
 from launchready.verify.checks_tls import check_certificate, check_versions
-from launchready.verify.model import Status
-from launchready.verify.resolver import Resolver
+from tests.fixtures.site import DOMAIN
 from tests.fixtures.web import RunningWeb, closed_port, legacy_context, serve_https
-from tests.verify.conftest import DOMAIN
 
 
 def cert(resolver: Resolver, web: RunningWeb, host: str, port: int | None = None):

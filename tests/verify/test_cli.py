@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from launchready.cli import main
+from launchready.probe.model import VERIFY_CHECK_IDS, Status
+from launchready.probe.resolver import parse_nameserver
 from launchready.stackfile import load_stack_config
 from launchready.verify.engine import VerifyOptions, verify
 from launchready.verify.expectations import for_stack
-from launchready.verify.model import VERIFY_CHECK_IDS, Status
-from launchready.verify.resolver import parse_nameserver
 from tests.fixtures.dnsserver import RunningDns
+from tests.fixtures.site import DOMAIN
+from tests.fixtures.stackfiles import write_stack
 from tests.fixtures.web import Page, RunningWeb
-from tests.verify.conftest import DOMAIN
-from tests.verify.stackfiles import write_stack
 from tests.verify.test_ses import identity, stubbed
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from launchready.verify.resolver import LookupStatus, Resolver, UsageError, parse_nameserver
+from launchready.probe.resolver import LookupStatus, Resolver, UsageError, parse_nameserver
 from tests.fixtures.dnsserver import RunningDns
 
 

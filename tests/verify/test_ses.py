@@ -10,8 +10,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from launchready.probe.model import Status
 from launchready.verify.expectations import for_domain
-from launchready.verify.model import Status
 from launchready.verify.ses import check_ses, default_client_factory
 
 D = "example.test"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from launchready.verify.resolver import Resolver
+from launchready.probe.resolver import Resolver
 
 BODY_LIMIT = 5120
 REDIRECT_CODES = (301, 302, 303, 307, 308)

@@ -6,7 +6,7 @@ import json
 import sys
 from typing import TextIO
 
-from launchready.verify.model import Report, Status
+from launchready.probe.model import Report, Status
 
 MARK = {Status.passed: "PASS", Status.warn: "WARN", Status.fail: "FAIL"}
 

@@ -8,7 +8,7 @@ import ssl
 from pathlib import Path
 
 from launchready import PROJECT_ROOT
-from launchready.verify.resolver import NameserverSpec, UsageError, parse_nameserver
+from launchready.probe.resolver import NameserverSpec, UsageError, parse_nameserver
 
 _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)((?!-)[a-z0-9_-]{1,63}(?<!-)\.)+[a-z0-9-]{2,63}$")
 _LABEL_RE = re.compile(r"^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$", re.IGNORECASE)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.config import StackConfig
-from launchready.verify.model import CheckResult, Report, fail, passed, sort_results, warn
-from launchready.verify.resolver import NameserverSpec, Resolver
-from launchready.verify.web import Web, client_context, scheme_of
+from launchready.probe.model import CheckResult, Report, fail, passed, sort_results, warn
+from launchready.probe.resolver import NameserverSpec, Resolver
+from launchready.probe.web import Web, client_context, scheme_of
 
 SMOKE_CHECK_IDS = ("smoke.homepage", "smoke.login", "smoke.api_health", "smoke.url", "smoke.burst")
 MAX_BURST = 500

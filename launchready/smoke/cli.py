@@ -1,7 +1,7 @@
 """`launchready smoke --stack NAME | --url URL ... [--burst N --concurrency C] [options]`: after a deploy,
 do the homepage, the login and the API health answer as expected, over valid TLS, in time?
 
-The checks live in `launchready.verify.smoke_checks`; this module parses arguments and renders.
+The checks live in `launchready.smoke.checks`; this module parses arguments and renders.
 Exit codes: 0 no check failed, 1 a check failed, 2 usage or config error.
 """
 
@@ -11,8 +11,8 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from launchready.verify.options import add_common, check_ca_bundle, project_root
-from launchready.verify.resolver import UsageError
+from launchready.probe.options import add_common, check_ca_bundle, project_root
+from launchready.probe.resolver import UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_URL_P95_MS = 1000
@@ -54,8 +54,8 @@ def run(args: argparse.Namespace) -> int:
     import httpx
 
     from components.config import ConfigError
-    from launchready.verify.render import render_json, render_text
-    from launchready.verify.smoke_checks import Endpoint, SmokeOptions, endpoints_for_stack, smoke
+    from launchready.probe.render import render_json, render_text
+    from launchready.smoke.checks import Endpoint, SmokeOptions, endpoints_for_stack, smoke
 
     if bool(args.stack) == bool(args.url):
         print("error: give either --stack NAME or one or more --url URL (not both)", file=sys.stderr)

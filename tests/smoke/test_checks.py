@@ -9,9 +9,9 @@ import pytest
 
 from launchready.cli import main
 from tests.fixtures.dnsserver import RunningDns
+from tests.fixtures.site import DOMAIN, HSTS_YEAR
+from tests.fixtures.stackfiles import write_stack
 from tests.fixtures.web import Page, RunningWeb
-from tests.verify.conftest import DOMAIN, HSTS_YEAR
-from tests.verify.stackfiles import write_stack
 
 LOGIN_FORM = '<form method="post"><input name="email"><input type="password" name="pw"></form>'
 
