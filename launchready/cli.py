@@ -19,10 +19,10 @@ from enum import IntEnum
 COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("launchready.plan.cli", "run the Pulumi program offline under mocks and the policy pack"),
     "verify": ("launchready.verify.cli", "check live DNS, redirects, TLS, HSTS and email records"),
-    "smoke": ("launchready.smoke", "deploy-day smoke tests of homepage, login and API health"),
-    "report": ("launchready.report", "daily report of latency, errors, deploys and uptime"),
-    "handover": ("launchready.handover", "generate the Markdown handover document"),
-    "scan": ("launchready.scan", "scan the working tree, git history and stack files for secrets"),
+    "smoke": ("launchready.smoke.cli", "deploy-day smoke tests of homepage, login and API health"),
+    "report": ("launchready.report.cli", "daily report of latency, errors, deploys and uptime"),
+    "handover": ("launchready.handover.cli", "generate the Markdown handover document"),
+    "scan": ("launchready.scan.cli", "scan the working tree, git history and stack files for secrets"),
 }
 
 

@@ -17,10 +17,10 @@ import sys
 from pathlib import Path
 
 from launchready.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from launchready.scanning import baseline as baseline_mod
-from launchready.scanning import gitrepo
-from launchready.scanning.engine import ScanResult, ScanUsageError, scan
-from launchready.scanning.findings import HISTORY, Finding
+from launchready.scan import baseline as baseline_mod
+from launchready.scan import gitrepo
+from launchready.scan.engine import ScanResult, ScanUsageError, scan
+from launchready.scan.findings import HISTORY, Finding
 
 BASELINE_NAME = ".secrets.baseline"
 

@@ -21,7 +21,7 @@ from detect_secrets import SecretsCollection
 from detect_secrets.settings import default_settings, get_settings, transient_settings
 from detect_secrets.util.filetype import FileType, determine_file_type
 
-from launchready.scanning.findings import Finding
+from launchready.scan.findings import Finding
 
 
 @contextlib.contextmanager

@@ -14,10 +14,10 @@ import pytest
 
 from components.config import StackConfig, parse_config
 from launchready import cli
-from launchready.handover import build_document, redact
-from launchready.handover_doc.gather import HandoverInput, environments, gather
-from launchready.handover_doc.matrix import environment_matrix, settings
-from launchready.handover_doc.sections import SECTIONS, render
+from launchready.handover.document import build_document, redact
+from launchready.handover.gather import HandoverInput, environments, gather
+from launchready.handover.matrix import environment_matrix, settings
+from launchready.handover.sections import SECTIONS, render
 from launchready.plan.document import Plan
 from launchready.plan.runner import run_program
 from launchready.stackfile import StackFile, read_stack_file
@@ -306,7 +306,7 @@ def test_outputs_must_be_a_json_object(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_runbook_links_point_at_headings_that_exist(repo_root: Path) -> None:
-    from launchready.handover_doc.markdown import anchor
+    from launchready.handover.markdown import anchor
 
     runbook = (repo_root / "docs" / "runbook.md").read_text()
     headings = {anchor(line.lstrip("#").strip()) for line in runbook.splitlines() if line.startswith("#")}

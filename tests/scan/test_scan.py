@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from launchready.cli import main
-from launchready.scanning.stackfiles import scan_stack_text
+from launchready.scan.stackfiles import scan_stack_text
 
 _RNG = random.Random(20260801)
 

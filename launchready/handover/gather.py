@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from components.config import ConfigError, StackConfig, parse_config
-from launchready.handover_doc.matrix import settings
+from launchready.handover.matrix import settings
 from launchready.stackfile import StackFile, available_stacks, read_stack_file
 
 

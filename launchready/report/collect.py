@@ -24,9 +24,9 @@ from typing import Any
 from components.alerts import HEALTH_CHECK_REGION, alert_regions
 from components.config import StackConfig
 from components.monitoring import FAILED_JOBS_METRIC, name_prefix, source_metrics
-from launchready.reporting.aws import AWS_ERRORS, AwsClients, describe_error
-from launchready.reporting.healthchecks import ids_from_outputs, ids_from_route53, wanted_checks
-from launchready.reporting.model import (
+from launchready.report.aws import AWS_ERRORS, AwsClients, describe_error
+from launchready.report.healthchecks import ids_from_outputs, ids_from_route53, wanted_checks
+from launchready.report.model import (
     DEPLOY_DIMENSION,
     DEPLOY_METRIC,
     DEPLOY_NAMESPACE,

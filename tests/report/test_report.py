@@ -19,9 +19,9 @@ from moto.server import ThreadedMotoServer
 
 from components.config import StackConfig
 from launchready import cli
-from launchready.reporting.aws import AwsClients
-from launchready.reporting.collect import collect
-from launchready.reporting.model import DailyReport
+from launchready.report.aws import AwsClients
+from launchready.report.collect import collect
+from launchready.report.model import DailyReport
 from launchready.stackfile import load_stack_config
 
 DAY = dt.date(2026, 3, 14)
@@ -270,7 +270,7 @@ class StubbedAlarmsOnly(AwsClients):
 def cli_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], clients: AwsClients | None,
             *args: str) -> tuple[int, str, str]:
     if clients is not None:
-        monkeypatch.setattr("launchready.report.make_clients", lambda timeout: clients)
+        monkeypatch.setattr("launchready.report.cli.make_clients", lambda timeout: clients)
     code = cli.main(["report", "--stack", "prod", "--date", DAY.isoformat(), *args])
     out, err = capsys.readouterr()
     return code, out, err
@@ -378,7 +378,7 @@ def test_the_deploy_metric_is_the_one_the_rollout_workflow_publishes(repo_root: 
 
     import yaml
 
-    from launchready.reporting.model import DEPLOY_DIMENSION, DEPLOY_METRIC, DEPLOY_NAMESPACE
+    from launchready.report.model import DEPLOY_DIMENSION, DEPLOY_METRIC, DEPLOY_NAMESPACE
 
     workflow = yaml.safe_load((repo_root / ".github" / "workflows" / "deploy.yml").read_text())
     counted: dict[str, str] = {}
@@ -400,7 +400,7 @@ def test_the_deploy_metric_is_the_one_the_rollout_workflow_publishes(repo_root: 
 
 
 def test_uptime_is_rounded_down_so_a_breach_never_looks_like_the_target() -> None:
-    from launchready.reporting.model import percent_down
+    from launchready.report.model import percent_down
 
     assert percent_down(99.89996) == "99.899%"
     assert percent_down(100.0) == "100.000%"
@@ -428,7 +428,7 @@ def stubbed_cloudwatch(region: str) -> tuple[Any, Stubber]:
 
 
 def test_alarm_history_lists_each_entry_into_alarm(prod: StackConfig) -> None:
-    from launchready.reporting.collect import collect_alarms
+    from launchready.report.collect import collect_alarms
 
     def item(name: str, new: str, hour: int) -> dict[str, Any]:
         data = {"oldState": {"stateValue": "OK"}, "newState": {"stateValue": new, "stateReason": f"{name} {new}"}}

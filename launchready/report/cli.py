@@ -1,7 +1,7 @@
 """`launchready report --stack NAME [--date DAY] [--json|--markdown]`: the daily report of one UTC day.
 
-Thin: parse arguments, read the stack config, collect (launchready.reporting.collect), render
-(launchready.reporting.render).
+Thin: parse arguments, read the stack config, collect (launchready.report.collect), render
+(launchready.report.render).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from components.config import ConfigError
 from launchready.cli import ExitStatus
 from launchready.common.arguments import add_stack_arguments
 from launchready.common.project import ProjectError, announce, resolve_stack
-from launchready.reporting.model import DEPLOY_DIMENSION, DEPLOY_METRIC, DEPLOY_NAMESPACE
+from launchready.report.model import DEPLOY_DIMENSION, DEPLOY_METRIC, DEPLOY_NAMESPACE
 from launchready.stackfile import read_stack_outputs
 
 EPILOG = f"""\
@@ -57,9 +57,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from launchready.reporting.aws import CredentialsProblem
-    from launchready.reporting.collect import collect
-    from launchready.reporting.render import render_json, render_markdown, render_text
+    from launchready.report.aws import CredentialsProblem
+    from launchready.report.collect import collect
+    from launchready.report.render import render_json, render_markdown, render_text
     from launchready.stackfile import load_stack_config, read_stack_file
 
     today = dt.datetime.now(dt.UTC).date()
@@ -108,6 +108,6 @@ def run(args: argparse.Namespace) -> int:
 
 def make_clients(timeout: float) -> Any:
     """The AWS clients (a seam for tests, which substitute a stubbed percentile client)."""
-    from launchready.reporting.aws import AwsClients
+    from launchready.report.aws import AwsClients
 
     return AwsClients(timeout=timeout)

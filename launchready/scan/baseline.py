@@ -17,7 +17,7 @@ from typing import Any
 from detect_secrets.__version__ import VERSION
 from detect_secrets.core.baseline import upgrade
 
-from launchready.scanning.findings import Finding
+from launchready.scan.findings import Finding
 
 Identity = tuple[str, str, str]
 

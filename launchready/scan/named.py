@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from launchready.scanning.findings import Finding, hash_secret
+from launchready.scan.findings import Finding, hash_secret
 
 _ASSIGN = r"""\b["']?\s*[:=]\s*["']?"""
 

@@ -10,11 +10,11 @@ from typing import Any
 
 from detect_secrets.settings import get_plugins
 
-from launchready.scanning import gitrepo, named
-from launchready.scanning.baseline import Baseline, BaselineError
-from launchready.scanning.detector import Blob, new_lines, scan_files, scan_history, settings
-from launchready.scanning.findings import HISTORY, STACK_PLAINTEXT, TREE, Finding
-from launchready.scanning.stackfiles import is_stack_file, scan_stack_text
+from launchready.scan import gitrepo, named
+from launchready.scan.baseline import Baseline, BaselineError
+from launchready.scan.detector import Blob, new_lines, scan_files, scan_history, settings
+from launchready.scan.findings import HISTORY, STACK_PLAINTEXT, TREE, Finding
+from launchready.scan.stackfiles import is_stack_file, scan_stack_text
 
 
 class ScanUsageError(Exception):

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 import yaml
 
 from components.config import is_secret_like_key, looks_like_credential_url
-from launchready.scanning.findings import STACK_PLAINTEXT, Finding, hash_secret
+from launchready.scan.findings import STACK_PLAINTEXT, Finding, hash_secret
 
 _STACK_FILE_RE = re.compile(r"^Pulumi(\.[^/]+)?\.ya?ml$")
 #: keys that name a secret rather than hold one

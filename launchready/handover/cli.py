@@ -1,6 +1,6 @@
 """`launchready handover --stack NAME [--out FILE] [--outputs FILE]`: the Markdown handover document.
 
-Generated from the stack config and the offline plan (launchready.handover_doc), so it cannot drift from
+Generated from the stack config and the offline plan (launchready.handover.document), so it cannot drift from
 what the program declares. Exit codes: 0 written, 2 usage or config error.
 """
 
@@ -10,7 +10,6 @@ import argparse
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
 
 import pulumi
 
@@ -18,7 +17,7 @@ from components.config import ConfigError
 from launchready.cli import ExitStatus
 from launchready.common.arguments import add_stack_arguments
 from launchready.common.project import ProjectError, announce, resolve_stack
-from launchready.stackfile import SECRET_PLACEHOLDER, read_stack_outputs
+from launchready.stackfile import read_stack_outputs
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -30,25 +29,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show a traceback when the program itself fails")
 
 
-def redact(text: str, secret_values: list[str]) -> str:
-    """Last line of defence: no secret value the stack file holds ever leaves in the document."""
-    for value in sorted(secret_values, key=len, reverse=True):
-        if value and value != SECRET_PLACEHOLDER and len(value) >= 4:
-            text = text.replace(value, SECRET_PLACEHOLDER)
-    return text
-
-
-def build_document(inp: Any) -> str:
-    """The handover Markdown for a gathered input (launchready.handover_doc.gather.HandoverInput)."""
-    from launchready.handover_doc.sections import render
-
-    sf = inp.stack_file
-    secrets = [v for k, v in sf.values.items() if k in sf.secret_keys and isinstance(v, str)]
-    return redact(render(inp), secrets)
-
-
 def run(args: argparse.Namespace) -> int:
-    from launchready.handover_doc.gather import gather
+    from launchready.handover.document import build_document
+    from launchready.handover.gather import gather
 
     try:
         target = resolve_stack(args.stack, args.root)

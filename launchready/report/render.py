@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from launchready.reporting.model import DailyReport, percent_down
+from launchready.report.model import DailyReport, percent_down
 
 
 def _num(value: float | None, fmt: str = "{:.0f}", missing: str = "no data") -> str:

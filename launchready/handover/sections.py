@@ -12,8 +12,8 @@ from typing import Any
 
 from components.alerts import HEALTH_CHECK_REGION
 from components.monitoring import HEALTH_CHECKER_REGIONS, PERIOD
-from launchready.handover_doc.gather import HandoverInput
-from launchready.handover_doc.markdown import Document, anchor, cell, code, code_cell
+from launchready.handover.gather import HandoverInput
+from launchready.handover.markdown import Document, anchor, cell, code, code_cell
 
 RUNBOOK = "docs/runbook.md"
 _OPS = {
@@ -362,7 +362,7 @@ def deploy_and_rollback(doc: Document, inp: HandoverInput) -> None:
 
 
 def environment_matrix(doc: Document, inp: HandoverInput) -> None:
-    from launchready.handover_doc.matrix import environment_matrix as compute
+    from launchready.handover.matrix import environment_matrix as compute
 
     names = list(inp.environments)
     for problem in inp.environment_problems:
