@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from components.alerts import HEALTH_CHECK_REGION
-from components.monitoring import HEALTH_CHECKER_REGIONS, PERIOD
+from components.naming import HEALTH_CHECK_REGION, HEALTH_CHECKER_REGIONS, PERIOD
 from launchready.handover.gather import HandoverInput
 from launchready.handover.markdown import Document, anchor, cell, code, code_cell
 

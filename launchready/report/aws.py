@@ -14,7 +14,7 @@ import boto3
 import botocore.exceptions
 from botocore.config import Config
 
-from components.alerts import HEALTH_CHECK_REGION
+from components.naming import HEALTH_CHECK_REGION
 
 #: Error codes that mean the credentials themselves are wrong, not that one call failed.
 AUTH_ERROR_CODES = frozenset({

@@ -21,9 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from components.alerts import HEALTH_CHECK_REGION, alert_regions
 from components.config import StackConfig
-from components.monitoring import FAILED_JOBS_METRIC, name_prefix, source_metrics
+from components.naming import FAILED_JOBS_METRIC, HEALTH_CHECK_REGION, alert_regions, name_prefix, source_metrics
 from launchready.report.aws import AWS_ERRORS, AwsClients, describe_error
 from launchready.report.healthchecks import ids_from_outputs, ids_from_route53, wanted_checks
 from launchready.report.model import (

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.config import StackConfig
-from components.monitoring import ENDPOINT_KEYS, name_prefix
+from components.naming import ENDPOINT_KEYS, name_prefix
 
 
 @dataclass(frozen=True)
