@@ -1,0 +1,97 @@
+"""Writing what `launchready init` generates: checked first, then written, so nothing is half-applied."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+
+from launchready import PROJECT_ROOT
+
+#: What the Pulumi program needs next to its stack files; copied from this checkout into a new directory.
+PROGRAM_FILES = ("__main__.py", "requirements.txt", "components", "policies", "schema")
+_SKIP = ("__pycache__", "venv", ".venv", ".pytest_cache", ".ruff_cache", ".mypy_cache")
+_DEFAULT_RUNTIME: dict[str, Any] = {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
+
+
+class InitFileError(Exception):
+    """Files exist and --force was not given, or a file cannot be written."""
+
+
+def yaml() -> YAML:
+    y = YAML()
+    y.preserve_quotes = True
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.width = 120
+    return y
+
+
+def dump(doc: Any) -> str:
+    buf = io.StringIO()
+    yaml().dump(doc, buf)
+    return buf.getvalue()
+
+
+def project_document(project: str, existing: Path | None) -> CommentedMap:
+    """Pulumi.yaml for the project: its own name, the runtime settings of the existing Pulumi.yaml kept."""
+    runtime: Any = _DEFAULT_RUNTIME
+    for path in (existing, PROJECT_ROOT / "Pulumi.yaml"):
+        if path is not None and path.is_file():
+            try:
+                doc = yaml().load(path.read_text(encoding="utf-8"))
+            except Exception:  # an unreadable Pulumi.yaml: fall back to the default runtime
+                continue
+            if isinstance(doc, dict) and doc.get("runtime"):
+                runtime = doc["runtime"]
+                break
+    out = CommentedMap()
+    out["name"] = project
+    out["description"] = (f"{project} on Launch Ready: Cloudflare edge, SES email, secrets and monitoring")
+    out["runtime"] = runtime
+    out["config"] = CommentedMap({"pulumi:tags": CommentedMap(value=CommentedMap(product=project))})
+    return out
+
+
+@dataclass(frozen=True)
+class Planned:
+    path: Path
+    text: str
+
+
+def check_targets(planned: list[Planned], force: bool) -> None:
+    existing = [p.path for p in planned if p.path.exists()]
+    if existing and not force:
+        names = ", ".join(str(p) for p in existing)
+        raise InitFileError(f"{names} already exist{'s' if len(existing) == 1 else ''}; nothing was written. "
+                            "Re-run with --force to overwrite, or choose another --root")
+
+
+def program_missing(root: Path) -> list[str]:
+    """The program files the target directory lacks (all of them for a new directory)."""
+    return [name for name in PROGRAM_FILES if not (root / name).exists() and (PROJECT_ROOT / name).exists()]
+
+
+def copy_program(root: Path, names: list[str]) -> None:
+    for name in names:
+        src = PROJECT_ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns(*_SKIP, "*.pyc"))
+        else:
+            shutil.copy2(src, root / name)
+
+
+def write_all(root: Path, planned: list[Planned], program: list[str]) -> None:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        copy_program(root, program)
+        for item in planned:
+            tmp = item.path.with_name(item.path.name + ".tmp")
+            tmp.write_text(item.text, encoding="utf-8")
+            tmp.replace(item.path)
+    except OSError as exc:
+        raise InitFileError(f"cannot write into {root}: {exc.strerror or exc}") from None
