@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("launchready.report.cli", "daily report of latency, errors, deploys and uptime"),
     "handover": ("launchready.handover.cli", "generate the Markdown handover document"),
     "scan": ("launchready.scan.cli", "scan the working tree, git history and stack files for secrets"),
+    "init": ("launchready.init.cli", "write Pulumi.yaml and the staging/prod stack files for a new product"),
+    "load": ("launchready.load.cli", "load test of the critical flows against the stack's latency thresholds"),
 }
 
 
