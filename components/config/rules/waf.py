@@ -1,0 +1,90 @@
+"""Rules for the WAF (`launchready:waf`): what the zone's plan can have."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from components.config.problems import Problem, key
+from components.config.rules.registry import rule
+from components.config.waf import MANAGED_RULESET_MIN_PLAN, RATE_LIMIT_ALLOWED_SECONDS, RATE_LIMIT_PLAN_LIMITS
+from components.config.zone import PLAN_RANK
+
+if TYPE_CHECKING:
+    from components.config.stack import StackConfig
+
+
+@rule
+def managed_rulesets_on_the_plan(cfg: StackConfig) -> Iterator[Problem]:
+    plan = cfg.zone.plan
+    for name in cfg.managed_rulesets:
+        need = MANAGED_RULESET_MIN_PLAN[name]
+        if PLAN_RANK[plan] < PLAN_RANK[need]:
+            yield Problem(
+                key("waf.managedRulesets"),
+                f"the {name.value} ruleset needs the {need.value} plan or higher; this zone is on {plan.value}",
+                value=name.value,
+                fix="use free_managed, or upgrade the zone's plan and update zone.plan",
+            )
+
+
+@rule
+def rate_limit_count_on_the_plan(cfg: StackConfig) -> Iterator[Problem]:
+    plan, count = cfg.zone.plan, len(cfg.waf.rate_limits)
+    max_rules = RATE_LIMIT_PLAN_LIMITS[plan][0]
+    if count > max_rules:
+        yield Problem(
+            key("waf.rateLimits"),
+            f"the {plan.value} plan allows {max_rules} rate-limit rule(s), {count} are configured",
+            value=str(count),
+            fix="merge or drop rules, or upgrade the plan",
+        )
+
+
+@rule
+def rate_limit_names_unique(cfg: StackConfig) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, limit in enumerate(cfg.waf.rate_limits):
+        if limit.name in seen:
+            yield Problem(key(f"waf.rateLimits[{i}].name"), "rate-limit names must be unique", value=limit.name)
+        seen.add(limit.name)
+
+
+@rule
+def rate_limit_durations_cloudflare_accepts(cfg: StackConfig) -> Iterator[Problem]:
+    plan = cfg.zone.plan
+    _, max_period, max_mitigation, _ = RATE_LIMIT_PLAN_LIMITS[plan]
+    for i, limit in enumerate(cfg.waf.rate_limits):
+        for field, value, most in (
+            ("periodSeconds", limit.period_seconds, max_period),
+            ("mitigationTimeoutSeconds", limit.mitigation_timeout_seconds, max_mitigation),
+        ):
+            if value not in RATE_LIMIT_ALLOWED_SECONDS:
+                yield Problem(
+                    key(f"waf.rateLimits[{i}].{field}"),
+                    "Cloudflare accepts only " + ", ".join(map(str, RATE_LIMIT_ALLOWED_SECONDS[:-1]))
+                    + f" or {RATE_LIMIT_ALLOWED_SECONDS[-1]}",
+                    value=str(value),
+                )
+            elif value > most:
+                yield Problem(
+                    key(f"waf.rateLimits[{i}].{field}"),
+                    f"the {plan.value} plan allows at most {most} s",
+                    value=str(value),
+                    fix="use a shorter value or upgrade the plan",
+                )
+
+
+@rule
+def rate_limit_methods_on_the_plan(cfg: StackConfig) -> Iterator[Problem]:
+    plan = cfg.zone.plan
+    if RATE_LIMIT_PLAN_LIMITS[plan][3]:
+        return
+    for i, limit in enumerate(cfg.waf.rate_limits):
+        if limit.methods:
+            yield Problem(
+                key(f"waf.rateLimits[{i}].methods"),
+                f"matching on the request method needs the Business plan; this zone is on {plan.value}",
+                value=",".join(limit.methods),
+                fix="remove methods (the limit then counts every method) or upgrade the plan",
+            )
