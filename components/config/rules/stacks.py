@@ -1,0 +1,80 @@
+"""Rules that need more than one stack's config: the stack's name, and the project's other stack files.
+
+They are not in the registry (a registered rule sees one config only): `launchready.stackfile.validate` runs
+them for every command, with the name taken from the file name `Pulumi.<stack>.yaml`; the program can run
+`environment_matches_stack(cfg, pulumi.get_stack())` the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from components.config.problems import Problem, key
+
+if TYPE_CHECKING:
+    from components.config.stack import StackConfig
+
+#: Words of a stack name that say production, and words that say it is not.
+_PROD_WORDS = frozenset({"prod", "production", "prd", "live"})
+_NONPROD_WORDS = frozenset({"staging", "stage", "stg", "dev", "development", "test", "testing", "qa", "uat",
+                            "preview", "sandbox", "demo", "local"})
+
+
+def _words(stack: str) -> set[str]:
+    return {w for w in re.split(r"[^a-z0-9]+", stack.lower()) if w}
+
+
+def stack_environment(stack: str) -> str | None:
+    """The environment a stack's name says ("prod", "staging"), or None when it says neither or both."""
+    words = _words(stack)
+    prod, nonprod = bool(words & _PROD_WORDS), bool(words & _NONPROD_WORDS)
+    if prod == nonprod:
+        return None
+    return "prod" if prod else "staging"
+
+
+def environment_matches_stack(cfg: StackConfig, stack: str) -> Iterator[Problem]:
+    """`Pulumi.prod.yaml` saying `environment: staging` would deploy prod with staging's weaker defaults
+    (7-day secret recovery, one-day HSTS, DMARC p=none); a staging stack saying prod is as misleading."""
+    said = stack_environment(stack)
+    env = cfg.environment.value
+    if said is None or said == env:
+        return
+    if said == "prod":
+        why = "this is the production stack by its name, and staging's defaults are the weaker ones"
+    else:
+        why = "the stack's name says it is not production; prod settings here mislead whoever reads the plan"
+    yield Problem(
+        key("environment"),
+        f"the stack {stack!r} (Pulumi.{stack}.yaml) says environment: {env}; {why}",
+        value=env,
+        fix=f"set launchready:environment: {said} in Pulumi.{stack}.yaml, or rename the stack",
+    )
+
+
+def zone_not_shared(cfg: StackConfig, siblings: Mapping[str, Any]) -> Iterator[Problem]:
+    """Two stacks of one project managing one Cloudflare zone overwrite each other's zone settings, rulesets
+    and records on every `pulumi up`. `siblings` maps another stack file's name to its raw `launchready:zone`.
+    """
+    for file_name, zone in sorted(siblings.items()):
+        if not isinstance(zone, Mapping):
+            continue
+        other_id = str(zone.get("zoneId") or "").strip().lower()
+        other_domain = str(zone.get("domain") or "").strip().lower().rstrip(".")
+        if other_id and other_id == cfg.zone.zone_id.lower():
+            yield Problem(
+                key("zone.zoneId"),
+                f"{file_name} uses the same zone id; two stacks managing one zone overwrite each other's "
+                "settings, rules and records",
+                fix="give each stack its own zone (a staging domain such as staging-example.net has its own "
+                "zone id on its Cloudflare Overview page)",
+            )
+        elif other_domain and other_domain == cfg.zone.domain:
+            yield Problem(
+                key("zone.domain"),
+                f"{file_name} declares the same domain under another zone id; one of the two ids is wrong",
+                value=cfg.zone.domain,
+                fix="use the zone id shown on the domain's Cloudflare Overview page in the one stack that owns it",
+            )
