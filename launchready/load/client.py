@@ -1,0 +1,147 @@
+"""One request of a step: built from the step and the iteration's values, sent through httpx's transport,
+checked against the expected status, and the captured values taken from the response.
+
+The transport is used directly (no `httpx.AsyncClient`): no shared cookie jar between iterations, no
+redirect following, less work per request. Each iteration keeps its own cookies, like one browser session.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import httpx
+
+from launchready.load.scenario import TEMPLATE_RE, Capture, Step
+
+
+@dataclass
+class Session:
+    """What one iteration carries from step to step: captured values and cookies."""
+
+    values: dict[str, str]
+    cookies: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int | None
+    error: str | None  # None when the step did what it should
+
+
+def render(text: str, values: dict[str, str], *, in_path: bool = False) -> str:
+    def sub(match: Any) -> str:
+        value = values[match.group(1)]
+        return quote(value, safe="") if in_path else value
+
+    return TEMPLATE_RE.sub(sub, text)
+
+
+def _render_json(value: Any, values: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return render(value, values)
+    if isinstance(value, dict):
+        return {k: _render_json(v, values) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_render_json(v, values) for v in value]
+    return value
+
+
+def build_request(step: Step, origin: str, session: Session, timeout: float) -> httpx.Request:
+    values = session.values
+    headers = {k: render(v, values) for k, v in step.headers.items()}
+    content: bytes | None = None
+    if step.json_body is not None:
+        content = json.dumps(_render_json(step.json_body, values)).encode()
+        headers.setdefault("Content-Type", "application/json")
+    elif step.form is not None:
+        content = urlencode({k: render(v, values) for k, v in step.form.items()}).encode()
+        headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+    elif step.body is not None:
+        content = render(step.body, values).encode()
+    if session.cookies and not any(k.lower() == "cookie" for k in headers):
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+    headers.setdefault("User-Agent", "launchready-load")
+    url = origin.rstrip("/") + render(step.path, values, in_path=True)
+    limits = {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
+    return httpx.Request(step.method, url, headers=headers, content=content, extensions={"timeout": limits})
+
+
+def _json_field(body: bytes, path: str) -> str | None:
+    try:
+        value: Any = json.loads(body)
+    except ValueError:
+        return None
+    for part in path.split("."):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    if value is None or isinstance(value, dict | list):
+        return None
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _cookies(response: httpx.Response) -> dict[str, str]:
+    out = {}
+    for line in response.headers.get_list("set-cookie"):
+        pair = line.split(";", 1)[0]
+        if "=" in pair:
+            name, value = pair.split("=", 1)
+            out[name.strip()] = value.strip()
+    return out
+
+
+def capture_value(capture: Capture, response: httpx.Response, body: bytes, cookies: dict[str, str]) -> str | None:
+    if capture.cookie is not None:
+        return cookies.get(capture.cookie)
+    if capture.header is not None:
+        return response.headers.get(capture.header)
+    return _json_field(body, capture.json_path or "")
+
+
+def apply_response(step: Step, response: httpx.Response, body: bytes, session: Session) -> Outcome:
+    """Check the status, keep the cookies, take the captures. The first failure is the step's error."""
+    if response.status_code not in step.expect:
+        return Outcome(response.status_code, f"status {response.status_code}")
+    new_cookies = _cookies(response)
+    session.cookies.update(new_cookies)
+    for name, capture in step.capture.items():
+        value = capture_value(capture, response, body, session.cookies)
+        if value is None:
+            return Outcome(response.status_code, f"capture {name} missing")
+        session.values[name] = value
+    return Outcome(response.status_code, None)
+
+
+def error_kind(exc: BaseException) -> str:
+    """A short, stable name for why a request failed (no URLs, no values)."""
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return "timeout"
+    if isinstance(exc, httpx.ConnectError):
+        cause = exc.__cause__ or exc.__context__
+        return "tls" if isinstance(cause, ssl.SSLError) or "SSL" in str(exc) else "connect"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "protocol"
+    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+        return "connection reset"
+    return type(exc).__name__
+
+
+def new_transport(max_in_flight: int) -> httpx.AsyncHTTPTransport:
+    limits = httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight)
+    return httpx.AsyncHTTPTransport(limits=limits, retries=0)
+
+
+async def send(transport: httpx.AsyncHTTPTransport, request: httpx.Request) -> tuple[httpx.Response, bytes]:
+    response = await transport.handle_async_request(request)
+    try:
+        body = await response.aread()
+    finally:
+        await response.aclose()
+    return response, body
