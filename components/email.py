@@ -168,55 +168,68 @@ class EmailSending(pulumi.ComponentResource):
         self, name: str, cfg: StackConfig, alerts: AlertRouting, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("launchready:email:Sending", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        region = cfg.email.ses_region
-        domain = cfg.domain
-        zone_id = cfg.zone.zone_id
-        topic_arn = alerts.topic_arn(region)
+        self._child = pulumi.ResourceOptions(parent=self)
+        self.region = cfg.email.ses_region
+        self._zone_id = cfg.zone.zone_id
+        self._topic_arn = alerts.topic_arn(self.region)
         stack = pulumi.get_stack()
-        prefix = name_prefix(pulumi.get_project(), stack)
-        tags = {"stack": stack, "purpose": "email"}
-        self.region = region
+        self._prefix = name_prefix(pulumi.get_project(), stack)
+        self._tags = {"stack": stack, "purpose": "email"}
         self.mail_from_domain = cfg.mail_from_domain
         self.dns_records = {}
         self.records = []
 
-        self.configuration_set = aws.sesv2.ConfigurationSet(
+        self.configuration_set = self._configuration_set()
+        self.identity = self._identity(cfg.domain)
+        self._dkim_records(cfg.domain)
+        self._mail_from(cfg, self._static_records(cfg))
+        self._reputation_alarms(cfg)
+        self.register_outputs(
+            {"identityArn": self.identity.arn, "mailFromDomain": self.mail_from_domain, "alarms": self.alarm_names}
+        )
+
+    def _configuration_set(self) -> aws.sesv2.ConfigurationSet:
+        """TLS required, reputation metrics on, bounces and complaints suppressed; events to the alert topic."""
+        configuration_set = aws.sesv2.ConfigurationSet(
             "ses-configuration-set",
-            configuration_set_name=prefix,
+            configuration_set_name=self._prefix,
             delivery_options={"tls_policy": "REQUIRE"},
             reputation_options={"reputation_metrics_enabled": True},
             suppression_options={"suppressed_reasons": ["BOUNCE", "COMPLAINT"]},
             sending_options={"sending_enabled": True},
-            tags=tags,
-            region=region,
-            opts=child,
+            tags=self._tags,
+            region=self.region,
+            opts=self._child,
         )
-        set_name = self.configuration_set.configuration_set_name
         aws.sesv2.ConfigurationSetEventDestination(
             "ses-events-to-alerts",
-            configuration_set_name=set_name,
+            configuration_set_name=configuration_set.configuration_set_name,
             event_destination_name="alerts",
             event_destination={
                 "enabled": True,
                 "matching_event_types": SES_EVENTS,
-                "sns_destination": {"topic_arn": topic_arn},
+                "sns_destination": {"topic_arn": self._topic_arn},
             },
-            region=region,
-            opts=child,
+            region=self.region,
+            opts=self._child,
         )
-        self.identity = aws.sesv2.EmailIdentity(
+        return configuration_set
+
+    def _identity(self, domain: str) -> aws.sesv2.EmailIdentity:
+        """The domain identity with Easy DKIM (2048-bit keys), sending through the configuration set."""
+        return aws.sesv2.EmailIdentity(
             "ses-identity",
             email_identity=domain,
-            configuration_set_name=set_name,
+            configuration_set_name=self.configuration_set.configuration_set_name,
             dkim_signing_attributes={"next_signing_key_length": "RSA_2048_BIT"},
-            tags=tags,
-            region=region,
-            opts=child,
+            tags=self._tags,
+            region=self.region,
+            opts=self._child,
         )
 
-        # The tokens are unknown until SES creates the identity: each record takes one of them as an Output,
-        # so the three records exist in every preview and depend on the identity.
+    def _dkim_records(self, domain: str) -> None:
+        """The tokens are unknown until SES creates the identity: each record takes one of them as an Output,
+        so the three records exist in every preview and depend on the identity."""
         for i in range(DKIM_TOKENS):
             token = self.identity.dkim_signing_attributes.apply(_dkim_token(i, domain))
             self._declare(
@@ -227,31 +240,37 @@ class EmailSending(pulumi.ComponentResource):
                     content=token.apply(dkim_target),
                     purpose=f"DKIM key {i + 1} of {DKIM_TOKENS} (SES Easy DKIM): receivers fetch the public key here",
                 ),
-                zone_id,
+                self._zone_id,
             )
 
+    def _static_records(self, cfg: StackConfig) -> list[pulumi.Resource]:
+        """MAIL FROM MX and SPF, apex SPF and DMARC; returns the MAIL FROM records (SES looks for those)."""
         mail_from_records: list[pulumi.Resource] = []
         for rec in static_email_records(cfg):
-            record = self._declare(rec, zone_id)
+            record = self._declare(rec, self._zone_id)
             if rec["name"] == cfg.mail_from_domain:
-                mail_from_records.append(record)  # SES looks for these once the MAIL FROM is set
+                mail_from_records.append(record)
+        return mail_from_records
 
+    def _mail_from(self, cfg: StackConfig, records: list[pulumi.Resource]) -> None:
+        """The custom MAIL FROM, set once its records exist."""
         aws.sesv2.EmailIdentityMailFromAttributes(
             "ses-mail-from",
             email_identity=self.identity.email_identity,
             mail_from_domain=cfg.mail_from_domain,
             behavior_on_mx_failure=BEHAVIOR_ON_MX_FAILURE,
-            region=region,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=mail_from_records),
+            region=self.region,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=records),
         )
 
+    def _reputation_alarms(self, cfg: StackConfig) -> None:
         self.alarms = {}
         self.alarm_names: dict[str, str] = {}
         for alarm in reputation_alarms(cfg):
-            self.alarm_names[alarm.key] = alarm.name(prefix)
+            self.alarm_names[alarm.key] = alarm.name(self._prefix)
             self.alarms[alarm.key] = aws.cloudwatch.MetricAlarm(
                 alarm.logical,
-                name=alarm.name(prefix),
+                name=alarm.name(self._prefix),
                 alarm_description=alarm.description,
                 namespace="AWS/SES",
                 metric_name=alarm.metric,
@@ -261,16 +280,12 @@ class EmailSending(pulumi.ComponentResource):
                 threshold=alarm.threshold,
                 comparison_operator="GreaterThanOrEqualToThreshold",
                 treat_missing_data="notBreaching",  # no mail sent, no rate: nothing is wrong
-                alarm_actions=[topic_arn],
-                ok_actions=[topic_arn],
-                tags=tags,
-                region=region,
-                opts=child,
+                alarm_actions=[self._topic_arn],
+                ok_actions=[self._topic_arn],
+                tags=self._tags,
+                region=self.region,
+                opts=self._child,
             )
-
-        self.register_outputs(
-            {"identityArn": self.identity.arn, "mailFromDomain": self.mail_from_domain, "alarms": self.alarm_names}
-        )
 
     def _declare(self, rec: EmailRecord, zone_id: str) -> cf.DnsRecord:
         """Every email record is DNS-only: a proxied record answers with Cloudflare's addresses."""

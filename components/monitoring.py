@@ -19,7 +19,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.alerts import AlertRouting
-from components.config import StackConfig
+from components.config import Endpoint, LogGroup, StackConfig
 from components.naming import ENDPOINT_KEYS as ENDPOINT_KEYS
 from components.naming import ERRORS_METRIC as ERRORS_METRIC
 from components.naming import FAILED_JOBS_METRIC as FAILED_JOBS_METRIC
@@ -60,6 +60,8 @@ def _widget(x: int, y: int, properties: dict[str, Any], kind: str = "metric", wi
 
 
 class Monitoring(pulumi.ComponentResource):
+    """Uptime checks, alarms (each to the alert topic of its region), masked log groups and a dashboard."""
+
     def __init__(
         self,
         name: str,
@@ -69,80 +71,96 @@ class Monitoring(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("launchready:monitoring:Monitoring", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        mon = cfg.monitoring
-        stack = pulumi.get_stack()
-        prefix = name_prefix(pulumi.get_project(), stack)
+        self._child = pulumi.ResourceOptions(parent=self)
+        self._alerts = alerts
+        self._stack = pulumi.get_stack()
+        self._prefix = name_prefix(pulumi.get_project(), self._stack)
         self.region = default_region
         self.alarms: dict[str, dict[str, Any]] = {}
         self.alarm_resources: dict[str, aws.cloudwatch.MetricAlarm] = {}
-
-        def alarm(logical: str, alarm_name: str, region: str, summary: dict[str, Any], **kwargs: Any) -> None:
-            topic = alerts.topic_arn(region)
-            self.alarm_resources[alarm_name] = aws.cloudwatch.MetricAlarm(
-                logical, name=alarm_name, region=region, alarm_actions=[topic], ok_actions=[topic],
-                actions_enabled=True, tags={"stack": stack, "managed-by": "launchready"}, opts=child, **kwargs,
-            )
-            self.alarms[alarm_name] = {**summary, "region": region, "description": kwargs["alarm_description"]}
-
-        # ---- uptime ----
         self.health_checks: dict[str, dict[str, Any]] = {}
         self.health_check_resources: dict[str, aws.route53.HealthCheck] = {}
-        for field, key in ENDPOINT_KEYS.items():
-            endpoint = getattr(mon.endpoints, field)
-            fqdn = cfg.fqdn(endpoint.host)
-            check = aws.route53.HealthCheck(
-                f"hc-{key}",
-                type="HTTPS_STR_MATCH",
-                fqdn=fqdn,
-                port=443,
-                resource_path=endpoint.path,
-                search_string=endpoint.expect_text,
-                request_interval=30,
-                failure_threshold=3,
-                measure_latency=True,
-                enable_sni=True,
-                regions=HEALTH_CHECKER_REGIONS,
-                tags={"Name": f"{prefix}-{key}", "stack": stack, "managed-by": "launchready"},
-                opts=child,
-            )
-            self.health_check_resources[key] = check
-            alarm_name = f"{prefix}-uptime-{key}"
-            self.health_checks[key] = {"id": check.id, "fqdn": fqdn, "path": endpoint.path,
-                                       "expectText": endpoint.expect_text, "alarm": alarm_name}
-            alarm(
-                f"uptime-{key}-alarm", alarm_name, HEALTH_CHECK_REGION,
-                {"kind": "uptime", "metric": "AWS/Route53 HealthCheckStatus Minimum", "namespace": "AWS/Route53",
-                 "metricName": "HealthCheckStatus", "stat": "Minimum", "dimensions": {"HealthCheckId": check.id},
-                 "comparison": "<", "threshold": 1, "unit": "status (1 healthy, 0 down)", "period": 60,
-                 "datapoints": "2 of 2", "missingData": "breaching"},
-                alarm_description=f"https://{fqdn}{endpoint.path} fails its health check "
-                                  f"(HTTPS, expects {endpoint.expect_text!r}) for 2 minutes",
-                namespace="AWS/Route53", metric_name="HealthCheckStatus", dimensions={"HealthCheckId": check.id},
-                statistic="Minimum", period=60, evaluation_periods=2, datapoints_to_alarm=2, threshold=1,
-                comparison_operator="LessThanThreshold", treat_missing_data="breaching",
-            )
+        self.source = source_metrics(cfg.monitoring.metrics_source)
+        self.jobs_namespace = cfg.monitoring.metrics_source.namespace
 
-        # ---- latency, errors, jobs ----
-        src = source_metrics(mon.metrics_source)
-        self.source = src
+        for field, key in ENDPOINT_KEYS.items():
+            self._uptime_check(cfg, key, getattr(cfg.monitoring.endpoints, field))
+        for route_class, limits in cfg.monitoring.route_classes.items():
+            self._latency_alarm(route_class, limits.p95_ms)
+        self._error_rate_alarm(cfg.monitoring.error_rate_percent)
+        self._failed_jobs_alarm(cfg.monitoring.failed_jobs_threshold)
+        self.log_groups = [self._log_group(cfg, group) for group in cfg.monitoring.log_groups]
+        self._declare_dashboard(cfg)
+        self.register_outputs({"dashboardName": self.dashboard_name})
+
+    def _alarm(self, logical: str, alarm_name: str, region: str, summary: dict[str, Any], **kwargs: Any) -> None:
+        """One alarm, on alarm and on recovery to the alert topic of its region, and its row in `alarms`."""
+        topic = self._alerts.topic_arn(region)
+        self.alarm_resources[alarm_name] = aws.cloudwatch.MetricAlarm(
+            logical, name=alarm_name, region=region, alarm_actions=[topic], ok_actions=[topic],
+            actions_enabled=True, tags={"stack": self._stack, "managed-by": "launchready"}, opts=self._child,
+            **kwargs,
+        )
+        self.alarms[alarm_name] = {**summary, "region": region, "description": kwargs["alarm_description"]}
+
+    def _uptime_check(self, cfg: StackConfig, key: str, endpoint: Endpoint) -> None:
+        """A Route 53 HTTPS health check of one endpoint, and its alarm in the health-check region."""
+        fqdn, prefix = cfg.fqdn(endpoint.host), self._prefix
+        check = aws.route53.HealthCheck(
+            f"hc-{key}",
+            type="HTTPS_STR_MATCH",
+            fqdn=fqdn,
+            port=443,
+            resource_path=endpoint.path,
+            search_string=endpoint.expect_text,
+            request_interval=30,
+            failure_threshold=3,
+            measure_latency=True,
+            enable_sni=True,
+            regions=HEALTH_CHECKER_REGIONS,
+            tags={"Name": f"{prefix}-{key}", "stack": self._stack, "managed-by": "launchready"},
+            opts=self._child,
+        )
+        self.health_check_resources[key] = check
+        alarm_name = f"{prefix}-uptime-{key}"
+        self.health_checks[key] = {"id": check.id, "fqdn": fqdn, "path": endpoint.path,
+                                   "expectText": endpoint.expect_text, "alarm": alarm_name}
+        self._alarm(
+            f"uptime-{key}-alarm", alarm_name, HEALTH_CHECK_REGION,
+            {"kind": "uptime", "metric": "AWS/Route53 HealthCheckStatus Minimum", "namespace": "AWS/Route53",
+             "metricName": "HealthCheckStatus", "stat": "Minimum", "dimensions": {"HealthCheckId": check.id},
+             "comparison": "<", "threshold": 1, "unit": "status (1 healthy, 0 down)", "period": 60,
+             "datapoints": "2 of 2", "missingData": "breaching"},
+            alarm_description=f"https://{fqdn}{endpoint.path} fails its health check "
+                              f"(HTTPS, expects {endpoint.expect_text!r}) for 2 minutes",
+            namespace="AWS/Route53", metric_name="HealthCheckStatus", dimensions={"HealthCheckId": check.id},
+            statistic="Minimum", period=60, evaluation_periods=2, datapoints_to_alarm=2, threshold=1,
+            comparison_operator="LessThanThreshold", treat_missing_data="breaching",
+        )
+
+    def _latency_alarm(self, route_class: str, p95_ms: int) -> None:
+        """p95 latency of one route class, ignoring periods with too few samples for a percentile."""
+        src = self.source
         split = "" if src.route_dimension else f" (the {src.type} source does not tell route classes apart)"
-        for route_class, limits in mon.route_classes.items():
-            dims = src.route_dimensions(route_class)
-            threshold = src.latency_threshold(limits.p95_ms)
-            alarm(
-                f"latency-{route_class}-alarm", f"{prefix}-p95-{route_class}", default_region,
-                {"kind": "latency", "metric": f"{src.namespace} {src.latency} p95", "namespace": src.namespace,
-                 "metricName": src.latency, "stat": "p95", "dimensions": dims, "comparison": ">",
-                 "threshold": threshold, "unit": src.latency_unit, "thresholdMs": limits.p95_ms, "period": PERIOD,
-                 "datapoints": "2 of 3", "missingData": "notBreaching"},
-                alarm_description=f"p95 latency of {route_class} routes above {limits.p95_ms} ms "
-                                  f"in 2 of 3 periods of 5 minutes{split}",
-                namespace=src.namespace, metric_name=src.latency, dimensions=dims or None,
-                extended_statistic="p95", evaluate_low_sample_count_percentiles="ignore",
-                period=PERIOD, evaluation_periods=3, datapoints_to_alarm=2, threshold=threshold,
-                comparison_operator="GreaterThanThreshold", treat_missing_data="notBreaching",
-            )
+        dims = src.route_dimensions(route_class)
+        threshold = src.latency_threshold(p95_ms)
+        self._alarm(
+            f"latency-{route_class}-alarm", f"{self._prefix}-p95-{route_class}", self.region,
+            {"kind": "latency", "metric": f"{src.namespace} {src.latency} p95", "namespace": src.namespace,
+             "metricName": src.latency, "stat": "p95", "dimensions": dims, "comparison": ">",
+             "threshold": threshold, "unit": src.latency_unit, "thresholdMs": p95_ms, "period": PERIOD,
+             "datapoints": "2 of 3", "missingData": "notBreaching"},
+            alarm_description=f"p95 latency of {route_class} routes above {p95_ms} ms "
+                              f"in 2 of 3 periods of 5 minutes{split}",
+            namespace=src.namespace, metric_name=src.latency, dimensions=dims or None,
+            extended_statistic="p95", evaluate_low_sample_count_percentiles="ignore",
+            period=PERIOD, evaluation_periods=3, datapoints_to_alarm=2, threshold=threshold,
+            comparison_operator="GreaterThanThreshold", treat_missing_data="notBreaching",
+        )
+
+    def _error_rate_alarm(self, percent: float) -> None:
+        """5xx as a share of requests (metric math over the source's error and request metrics)."""
+        src = self.source
         metric_dims = dict(src.dimensions) or None
         error_queries: list[dict[str, Any]] = [
             {"id": f"errors{i}", "return_data": False, "metric": {
@@ -150,13 +168,13 @@ class Monitoring(pulumi.ComponentResource):
                 "dimensions": metric_dims}}
             for i, metric in enumerate(src.errors)
         ]
-        alarm(
-            "error-rate-alarm", f"{prefix}-error-rate", default_region,
+        self._alarm(
+            "error-rate-alarm", f"{self._prefix}-error-rate", self.region,
             {"kind": "errorRate", "metric": f"100 * {' + '.join(src.errors)} / {src.requests}",
              "namespace": src.namespace, "expression": src.error_rate_expression, "dimensions": src.dimensions,
-             "comparison": ">", "threshold": mon.error_rate_percent, "unit": "%", "period": PERIOD,
+             "comparison": ">", "threshold": percent, "unit": "%", "period": PERIOD,
              "datapoints": "2 of 3", "missingData": "notBreaching"},
-            alarm_description=f"more than {mon.error_rate_percent}% of requests fail with 5xx "
+            alarm_description=f"more than {percent}% of requests fail with 5xx "
                               "in 2 of 3 periods of 5 minutes",
             metric_queries=[
                 *error_queries,
@@ -166,40 +184,42 @@ class Monitoring(pulumi.ComponentResource):
                 {"id": "rate", "return_data": True, "label": "5xx error rate (%)",
                  "expression": src.error_rate_expression},
             ],
-            evaluation_periods=3, datapoints_to_alarm=2, threshold=mon.error_rate_percent,
+            evaluation_periods=3, datapoints_to_alarm=2, threshold=percent,
             comparison_operator="GreaterThanThreshold", treat_missing_data="notBreaching",
         )
-        self.jobs_namespace = mon.metrics_source.namespace
-        alarm(
-            "failed-jobs-alarm", f"{prefix}-failed-jobs", default_region,
-            {"kind": "failedJobs", "metric": f"{self.jobs_namespace} {FAILED_JOBS_METRIC} Sum",
-             "namespace": self.jobs_namespace, "metricName": FAILED_JOBS_METRIC, "stat": "Sum", "dimensions": {},
-             "comparison": ">=", "threshold": mon.failed_jobs_threshold, "unit": "jobs", "period": PERIOD,
+
+    def _failed_jobs_alarm(self, threshold: int) -> None:
+        """Failed background jobs, always from the app's own namespace."""
+        namespace = self.jobs_namespace
+        self._alarm(
+            "failed-jobs-alarm", f"{self._prefix}-failed-jobs", self.region,
+            {"kind": "failedJobs", "metric": f"{namespace} {FAILED_JOBS_METRIC} Sum",
+             "namespace": namespace, "metricName": FAILED_JOBS_METRIC, "stat": "Sum", "dimensions": {},
+             "comparison": ">=", "threshold": threshold, "unit": "jobs", "period": PERIOD,
              "datapoints": "1 of 1", "missingData": "notBreaching"},
-            alarm_description=f"{mon.failed_jobs_threshold} or more background jobs failed in 5 minutes",
-            namespace=self.jobs_namespace, metric_name=FAILED_JOBS_METRIC, statistic="Sum", period=PERIOD,
-            evaluation_periods=1, threshold=mon.failed_jobs_threshold,
+            alarm_description=f"{threshold} or more background jobs failed in 5 minutes",
+            namespace=namespace, metric_name=FAILED_JOBS_METRIC, statistic="Sum", period=PERIOD,
+            evaluation_periods=1, threshold=threshold,
             comparison_operator="GreaterThanOrEqualToThreshold", treat_missing_data="notBreaching",
         )
 
-        # ---- logs ----
-        self.log_groups: list[dict[str, Any]] = []
-        for group in mon.log_groups:
-            slug = group.name.strip("/").replace("/", "-")
-            days = cfg.log_retention_days(group)
-            log_group = aws.cloudwatch.LogGroup(
-                f"logs-{slug}", name=group.name, retention_in_days=days,
-                tags={"stack": stack, "managed-by": "launchready"}, opts=child,
-            )
-            aws.cloudwatch.LogDataProtectionPolicy(
-                f"logs-{slug}-data-protection", log_group_name=log_group.name,
-                policy_document=data_protection_policy(f"{prefix}-{slug}-mask"), opts=child,
-            )
-            self.log_groups.append({"name": group.name, "retentionDays": days,
-                                    "masked": [*MASKED_DATA, *TOKEN_PATTERNS]})
+    def _log_group(self, cfg: StackConfig, group: LogGroup) -> dict[str, Any]:
+        """A log group with its retention and a data protection policy that masks secrets; its export row."""
+        slug = group.name.strip("/").replace("/", "-")
+        days = cfg.log_retention_days(group)
+        log_group = aws.cloudwatch.LogGroup(
+            f"logs-{slug}", name=group.name, retention_in_days=days,
+            tags={"stack": self._stack, "managed-by": "launchready"}, opts=self._child,
+        )
+        aws.cloudwatch.LogDataProtectionPolicy(
+            f"logs-{slug}-data-protection", log_group_name=log_group.name,
+            policy_document=data_protection_policy(f"{self._prefix}-{slug}-mask"), opts=self._child,
+        )
+        return {"name": group.name, "retentionDays": days, "masked": [*MASKED_DATA, *TOKEN_PATTERNS]}
 
-        # ---- dashboard ----
-        self.dashboard_name = f"{prefix}-overview"
+    def _declare_dashboard(self, cfg: StackConfig) -> None:
+        """The dashboard, once the health-check ids and alarm ARNs are known."""
+        self.dashboard_name = f"{self._prefix}-overview"
         keys = list(self.health_check_resources)
         names = list(self.alarm_resources)
         body = pulumi.Output.all(
@@ -207,8 +227,7 @@ class Monitoring(pulumi.ComponentResource):
         ).apply(lambda a: json.dumps(self._dashboard(cfg, dict(zip(keys, a[0], strict=True)),
                                                      dict(zip(names, a[1], strict=True))), sort_keys=True))
         self.dashboard = aws.cloudwatch.Dashboard(
-            "dashboard", dashboard_name=self.dashboard_name, dashboard_body=body, opts=child)
-        self.register_outputs({"dashboardName": self.dashboard_name})
+            "dashboard", dashboard_name=self.dashboard_name, dashboard_body=body, opts=self._child)
 
     def _dashboard(self, cfg: StackConfig, hc_ids: dict[str, str], alarm_arns: dict[str, str]) -> dict[str, Any]:
         """The dashboard body: every metric it shows is one an alarm of this component watches."""

@@ -103,86 +103,103 @@ def key_policy(account_id: str) -> str:
 
 
 class AppSecrets(pulumi.ComponentResource):
+    """A KMS key, one secret (value, resource policy) per config entry, and the app role's read policy."""
+
     def __init__(
         self, name: str, cfg: StackConfig, project: str, stack: str, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("launchready:secrets:AppSecrets", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        invoke = pulumi.InvokeOutputOptions(parent=self)
-        region = aws.get_region_output(opts=invoke).region
-        account_id = aws.get_caller_identity_output(opts=invoke).account_id
-        config = pulumi.Config(NAMESPACE)
-
-        self.key = aws.kms.Key(
-            "secrets-key",
-            description=f"{project}/{stack}: encrypts the app's secrets",
-            enable_key_rotation=True,
-            deletion_window_in_days=30 if cfg.is_prod else 7,
-            policy=account_id.apply(key_policy),
-            tags={"stack": stack, "managed-by": "launchready"},
-            opts=child,
-        )
-        aws.kms.Alias("secrets-key-alias", name=f"alias/{project}-{stack}-secrets", target_key_id=self.key.key_id,
-                      opts=child)
-
+        self._child = pulumi.ResourceOptions(parent=self)
+        self._invoke = pulumi.InvokeOutputOptions(parent=self)
+        region = aws.get_region_output(opts=self._invoke).region
+        self._account_id = aws.get_caller_identity_output(opts=self._invoke).account_id
+        self._project, self._stack = project, stack
         self.secrets: dict[str, aws.secretsmanager.Secret] = {}
         self.versions: dict[str, aws.secretsmanager.SecretVersion] = {}
         self.policies: dict[str, aws.secretsmanager.SecretPolicy] = {}
         self.read_policy: aws.iam.RolePolicy | None = None
         self.inventory: list[dict[str, Any]] = []
-        for entry in cfg.secrets.items:
-            secret = aws.secretsmanager.Secret(
-                f"secret-{entry.name}",
-                name=secret_name(project, stack, entry),
-                description=entry.description,
-                kms_key_id=self.key.arn,
-                recovery_window_in_days=cfg.secret_recovery_window_days,
-                tags=secret_tags(entry, stack),
-                opts=child,
-            )
-            value: pulumi.Output[str]
-            if entry.source is SecretSource.generated:
-                value = pulumi.Output.secret(aws.secretsmanager.get_random_password_output(
-                    password_length=entry.length, exclude_punctuation=True, opts=invoke).random_password)
-            else:
-                value = config.require_secret(entry.config_key or "")
-            self.versions[entry.name] = aws.secretsmanager.SecretVersion(
-                f"secret-{entry.name}-value",
-                secret_id=secret.id,
-                secret_string_wo=value,
-                secret_string_wo_version=entry.value_version,
-                opts=child,
-            )
-            self.policies[entry.name] = aws.secretsmanager.SecretPolicy(
-                f"secret-{entry.name}-policy",
-                secret_arn=secret.arn,
-                block_public_policy=True,
-                policy=pulumi.Output.all(secret.arn, account_id).apply(lambda a: resource_policy(a[0], a[1])),
-                opts=child,
-            )
-            self.secrets[entry.name] = secret
-            self.inventory.append({
-                "name": secret_name(project, stack, entry),
-                "arn": secret.arn,
-                "description": entry.description,
-                "owner": entry.owner,
-                "rotationDays": entry.rotation_days,
-                "valueVersion": entry.value_version,
-                "source": entry.source.value,
-                "runbook": entry.runbook or RUNBOOK_DEFAULT,
-            })
 
+        self.key = self._key(cfg)
+        config = pulumi.Config(NAMESPACE)
+        for entry in cfg.secrets.items:
+            self._secret(cfg, entry, config)
         if self.secrets:
-            arns = [s.arn for s in self.secrets.values()]
-            self.read_policy = aws.iam.RolePolicy(
-                "app-read-secrets",
-                role=cfg.secrets.app_role_name,
-                name=f"{project}-{stack}-read-secrets",
-                policy=pulumi.Output.all(self.key.arn, region, *arns).apply(
-                    lambda a: read_policy(list(a[2:]), a[0], a[1])),
-                opts=child,
-            )
+            self.read_policy = self._read_policy(cfg.secrets.app_role_name, region)
         self.register_outputs({"keyArn": self.key.arn})
+
+    def _key(self, cfg: StackConfig) -> aws.kms.Key:
+        """The customer-managed key of these secrets (rotated yearly) and its alias."""
+        project, stack = self._project, self._stack
+        key = aws.kms.Key(
+            "secrets-key",
+            description=f"{project}/{stack}: encrypts the app's secrets",
+            enable_key_rotation=True,
+            deletion_window_in_days=30 if cfg.is_prod else 7,
+            policy=self._account_id.apply(key_policy),
+            tags={"stack": stack, "managed-by": "launchready"},
+            opts=self._child,
+        )
+        aws.kms.Alias("secrets-key-alias", name=f"alias/{project}-{stack}-secrets", target_key_id=key.key_id,
+                      opts=self._child)
+        return key
+
+    def _value(self, entry: SecretEntry, config: pulumi.Config) -> pulumi.Output[str]:
+        """Generated by Secrets Manager at deploy time, or read from the Pulumi secret config value."""
+        if entry.source is SecretSource.generated:
+            return pulumi.Output.secret(aws.secretsmanager.get_random_password_output(
+                password_length=entry.length, exclude_punctuation=True, opts=self._invoke).random_password)
+        return config.require_secret(entry.config_key or "")
+
+    def _secret(self, cfg: StackConfig, entry: SecretEntry, config: pulumi.Config) -> None:
+        """One secret: the secret, its write-only value, its account-only policy, and its inventory row."""
+        name = secret_name(self._project, self._stack, entry)
+        secret = aws.secretsmanager.Secret(
+            f"secret-{entry.name}",
+            name=name,
+            description=entry.description,
+            kms_key_id=self.key.arn,
+            recovery_window_in_days=cfg.secret_recovery_window_days,
+            tags=secret_tags(entry, self._stack),
+            opts=self._child,
+        )
+        self.versions[entry.name] = aws.secretsmanager.SecretVersion(
+            f"secret-{entry.name}-value",
+            secret_id=secret.id,
+            secret_string_wo=self._value(entry, config),
+            secret_string_wo_version=entry.value_version,
+            opts=self._child,
+        )
+        self.policies[entry.name] = aws.secretsmanager.SecretPolicy(
+            f"secret-{entry.name}-policy",
+            secret_arn=secret.arn,
+            block_public_policy=True,
+            policy=pulumi.Output.all(secret.arn, self._account_id).apply(lambda a: resource_policy(a[0], a[1])),
+            opts=self._child,
+        )
+        self.secrets[entry.name] = secret
+        self.inventory.append({
+            "name": name,
+            "arn": secret.arn,
+            "description": entry.description,
+            "owner": entry.owner,
+            "rotationDays": entry.rotation_days,
+            "valueVersion": entry.value_version,
+            "source": entry.source.value,
+            "runbook": entry.runbook or RUNBOOK_DEFAULT,
+        })
+
+    def _read_policy(self, role: str, region: pulumi.Output[str]) -> aws.iam.RolePolicy:
+        """The app role may read exactly these secrets, decrypting only through Secrets Manager."""
+        arns = [s.arn for s in self.secrets.values()]
+        return aws.iam.RolePolicy(
+            "app-read-secrets",
+            role=role,
+            name=f"{self._project}-{self._stack}-read-secrets",
+            policy=pulumi.Output.all(self.key.arn, region, *arns).apply(
+                lambda a: read_policy(list(a[2:]), a[0], a[1])),
+            opts=self._child,
+        )
 
     def exports(self) -> dict[str, pulumi.Input[object]]:
         """Stack outputs this component contributes: the inventory, never a value."""

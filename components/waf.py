@@ -1,6 +1,6 @@
 """WAF: managed rulesets for the plan tier, custom rules against probes, rate limits on public endpoints.
 
-What a plan may have is checked by the config (`components/config.py`, `_rules`): which managed rulesets,
+What a plan may have is checked by the config (`components/config/rules/waf.py`): which managed rulesets,
 how many rate-limit rules, their periods and whether they may match on the method. The rules here stay
 inside those limits: one custom rule for every probe path (Free allows 5), and rate-limit expressions on
 the path alone unless methods are configured (which needs Business).
