@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from components.config import ConfigError
-from launchready.stackfile import SECRET_PLACEHOLDER, load_stack_config, read_stack_file
+from components.config.rules.stacks import stack_environment
+from launchready.stackfile import (
+    SECRET_PLACEHOLDER,
+    is_placeholder_ciphertext,
+    load_stack_config,
+    placeholder_fix,
+    placeholder_keys,
+    read_stack_file,
+)
 
 
 @pytest.fixture
@@ -54,3 +62,102 @@ def test_bare_keys_belong_to_the_project_namespace(project: Path) -> None:
     path = project / "Pulumi.prod.yaml"
     path.write_text(path.read_text().replace("  launchready:environment: prod", "  environment: prod"))
     assert load_stack_config("prod", project).environment.value == "prod"
+
+
+def _edit(project: Path, old: str, new: str, stack: str = "prod") -> None:
+    path = project / f"Pulumi.{stack}.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_a_second_environment_key_is_refused_naming_both_lines(project: Path) -> None:
+    _edit(project, "  launchready:zone:\n", "  launchready:environment: staging\n  launchready:zone:\n")
+    with pytest.raises(ConfigError) as info:
+        read_stack_file("prod", project)
+    [problem] = info.value.problems
+    assert problem.path.startswith("Pulumi.prod.yaml:7:")
+    assert "lines 6 and 7" in problem.message
+
+
+@pytest.mark.parametrize("spelling", ["environment", "launchready:config:environment"])
+def test_bare_and_old_spellings_are_the_same_key_for_pulumi(project: Path, spelling: str) -> None:
+    _edit(project, "  launchready:zone:\n", f"  {spelling}: staging\n  launchready:zone:\n")
+    with pytest.raises(ConfigError) as info:
+        read_stack_file("prod", project)
+    [problem] = info.value.problems
+    assert "same key as launchready:environment (line 6)" in problem.message
+    assert problem.path == "Pulumi.prod.yaml:7"
+
+
+def test_a_hostname_declared_twice_is_refused(project: Path) -> None:
+    _edit(project, "    admin:\n", "    app:\n      origin: other.fly.dev\n      purpose: second\n    admin:\n")
+    with pytest.raises(ConfigError) as info:
+        read_stack_file("prod", project)
+    [problem] = info.value.problems
+    assert "launchready:hostnames.app: written twice" in problem.message
+
+
+def test_example_placeholders_are_told_apart_from_ciphertext(project: Path) -> None:
+    sf = read_stack_file("prod", project)
+    assert placeholder_keys(sf) == ["launchready:databaseUrl", "launchready:slackWebhookUrl",
+                                    "launchready:stripeApiKey"]
+    assert placeholder_fix("launchready:databaseUrl", "prod") == (
+        "placeholder, run: pulumi config set --secret launchready:databaseUrl '<value>' --stack prod"
+    )
+    real = "v1:2pTbwtg1jkOkJHY/:Y3VzdG9tZXItY2lwaGVydGV4dC0xMjM0NTY3OA=="  # nonce:ciphertext, as Pulumi writes
+    _edit(project, "secure: v1:UkVQTEFDRV9NRTpwcm9kLWRhdGFiYXNlLXVybA==", f"secure: {real}")
+    assert "launchready:databaseUrl" not in placeholder_keys(read_stack_file("prod", project))
+    assert not is_placeholder_ciphertext(real)
+    assert is_placeholder_ciphertext("")
+
+
+def test_a_prod_stack_that_says_staging_is_refused(project: Path) -> None:
+    _edit(project, "launchready:environment: prod", "launchready:environment: staging")
+    with pytest.raises(ConfigError) as info:
+        load_stack_config("prod", project)
+    [problem] = info.value.problems
+    assert problem.path == "launchready:environment"
+    assert "says environment: staging" in problem.message
+    assert "launchready:environment: prod" in problem.fix
+
+
+def test_stack_names_say_their_environment() -> None:
+    assert stack_environment("prod") == "prod"
+    assert stack_environment("production-eu") == "prod"
+    assert stack_environment("acme/live") == "prod"
+    assert stack_environment("staging") == "staging"
+    assert stack_environment("dev2") is None  # "dev2" is one word, not "dev"
+    assert stack_environment("eu") is None
+    assert stack_environment("prod-test") is None
+
+
+def test_staging_and_prod_sharing_a_zone_id_is_refused(project: Path, repo_root: Path) -> None:
+    staging = (repo_root / "Pulumi.staging.yaml").read_text()
+    (project / "Pulumi.staging.yaml").write_text(
+        staging.replace("zoneId: 5f1c3a0e9b7d42c68e0a1b2c3d4e5f60", "zoneId: 9a8b7c6d5e4f40312a3b4c5d6e7f8091")
+    )
+    for stack, other in (("prod", "Pulumi.staging.yaml"), ("staging", "Pulumi.prod.yaml")):
+        with pytest.raises(ConfigError) as info:
+            load_stack_config(stack, project)
+        [problem] = info.value.problems
+        assert problem.path == "launchready:zone.zoneId"
+        assert other in problem.message
+
+
+def test_a_sibling_that_cannot_be_read_is_not_this_stacks_error(project: Path) -> None:
+    (project / "Pulumi.staging.yaml").write_text("config: [unclosed\n")
+    assert load_stack_config("prod", project).environment.value == "prod"
+
+
+def test_a_sibling_with_its_own_zone_is_fine(project: Path, repo_root: Path) -> None:
+    shutil.copy(repo_root / "Pulumi.staging.yaml", project / "Pulumi.staging.yaml")
+    assert load_stack_config("prod", project).zone.domain == "fanloom.io"
+    assert load_stack_config("staging", project).zone.domain == "fanloom-staging.net"
+
+
+def test_keys_pulumi_refuses_are_refused(project: Path) -> None:
+    _edit(project, "  launchready:zone:\n", "  a:b:c: x\n  launchready:zone:\n")
+    with pytest.raises(ConfigError) as info:
+        read_stack_file("prod", project)
+    assert "a:b:c: not a Pulumi config key" in info.value.render()
