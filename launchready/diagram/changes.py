@@ -1,0 +1,58 @@
+"""The change on the path in words, for the pull request: one line per distinct change, naming every
+host it concerns ("admin.example.com: loses Access (Zero Trust)", "cache rule x now applies to: a, b").
+"""
+
+from __future__ import annotations
+
+from launchready.diagram.diff import ADDED, CHANGED, REMOVED, MarkedGraph, MarkedHost, PathDiff, dns_text
+
+
+def _host_changes(host: MarkedHost) -> list[str]:
+    """What changed for one host, each line without the host's name."""
+    path = host.path
+    if host.status == ADDED:
+        return [f"new host ({dns_text(path)}, {len(path.steps)} Cloudflare steps, origin {path.origin})"]
+    if host.status == REMOVED:
+        return ["host removed: no longer declared"]
+    found = []
+    if host.dns_was:
+        found.append(f"DNS changes from {host.dns_was} to {dns_text(path)}"
+                     + ("" if path.proxied else ": Cloudflare is skipped"))
+    if host.origin_was:
+        found.append(f"origin changes from {host.origin_was} to {path.origin}")
+    for m in host.steps:
+        if m.status == ADDED:
+            found.append(f"{m.step.title}: {m.step.text} now applies")
+        elif m.status == REMOVED:
+            found.append(f"loses {m.step.title}: {m.step.text}")
+        elif m.status == CHANGED:
+            found.append(f"{m.step.title} changes: {m.was} → {m.step.text}")
+    return found
+
+
+def host_change_lines(hosts: list[MarkedHost]) -> list[str]:
+    """Changes shared by several hosts are written once, with every host they concern."""
+    by_change: dict[str, list[str]] = {}
+    for host in hosts:
+        for change in _host_changes(host):
+            by_change.setdefault(change, []).append(host.path.host)
+    return [f"{', '.join(names)}: {change}" for change, names in by_change.items()]
+
+
+def graph_change_lines(area: str, graph: MarkedGraph) -> list[str]:
+    lines = []
+    for m in graph.nodes:
+        text = m.node.text.replace("\n", " / ")
+        if m.status == ADDED:
+            lines.append(f"{area}: added {text}")
+        elif m.status == REMOVED:
+            lines.append(f"{area}: removed {text}")
+        elif m.status == CHANGED:
+            was = (m.was or "").replace("\n", " / ")
+            lines.append(f"{area}: {was} → {text}")
+    return lines
+
+
+def change_lines(diff: PathDiff) -> list[str]:
+    return (host_change_lines(diff.hosts) + graph_change_lines("mail", diff.mail)
+            + graph_change_lines("alerts", diff.alerts))

@@ -1,0 +1,115 @@
+"""The request path of every declared hostname, from the stack config and the plan document.
+
+DNS comes from the hostname's record in the plan (proxied or DNS-only); a proxied host then passes the
+Cloudflare steps that apply to it, in phase order (see `model.PHASES`): every rule of every entry-point
+ruleset whose expression can match the host (`expressions.host_scope`), then the Access application
+whose domain or destination is the host; then the origin. A DNS-only host skips Cloudflare altogether.
+Only values the config and the program declare are used: nothing the mocks fabricate (ids, audience
+tags) is read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from components.config import StackConfig
+from launchready.diagram.expressions import host_scope
+from launchready.diagram.model import ACCESS_PHASE, PHASES, HostPath, Step
+
+RULESET = "cloudflare:index/ruleset:Ruleset"
+DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord"
+ACCESS_APP = "cloudflare:index/zeroTrustAccessApplication:ZeroTrustAccessApplication"
+WEB_RECORD_TYPES = ("A", "AAAA", "CNAME")
+
+
+def resources(plan: dict[str, Any], type_token: str) -> list[dict[str, Any]]:
+    return [r for r in plan.get("resources") or [] if r.get("type") == type_token]
+
+
+def _inputs(res: dict[str, Any]) -> dict[str, Any]:
+    inputs = res.get("inputs")
+    return inputs if isinstance(inputs, dict) else {}
+
+
+def _phase_rank(phase: str) -> int:
+    order = list(PHASES)
+    return order.index(phase) if phase in order else order.index(ACCESS_PHASE)
+
+
+def rule_text(rule: dict[str, Any]) -> str:
+    ref = str(rule.get("ref") or rule.get("action") or "rule")
+    description = str(rule.get("description") or "").strip().replace(" -> ", " → ")
+    return f"{ref}: {description}" if description else f"{ref} ({rule.get('action') or 'no action'})"
+
+
+def ruleset_steps(plan: dict[str, Any]) -> list[tuple[Step, Any]]:
+    """Every request-phase rule of the plan, in phase order then rule order, with its host scope.
+    Response phases (headers on the way back) are not on the request path and are left out."""
+    found: list[tuple[int, int, Step, Any]] = []
+    for res in resources(plan, RULESET):
+        inputs = _inputs(res)
+        phase = str(inputs.get("phase") or "")
+        if not phase.startswith("http_request") and phase != "http_ratelimit":
+            continue
+        for index, rule in enumerate(inputs.get("rules") or []):
+            if not isinstance(rule, dict) or rule.get("enabled") is False:
+                continue
+            scope = host_scope(str(rule.get("expression") or "true"))
+            ref = str(rule.get("ref") or index)
+            step = Step(phase, f"{phase}/{ref}", rule_text(rule), scope.all_hosts)
+            found.append((_phase_rank(phase), index, step, scope))
+    found.sort(key=lambda item: (item[0], item[2].phase, item[1]))
+    return [(step, scope) for _, _, step, scope in found]
+
+
+def _allowed(cfg: StackConfig) -> str:
+    who = [f"@{d}" for d in cfg.access.allow_email_domains]
+    who += [f"group {g.name}" for g in cfg.access.allow_groups]
+    who += list(cfg.access.allow_emails)
+    return ", ".join(who) or "nobody"
+
+
+def access_steps(cfg: StackConfig, plan: dict[str, Any]) -> dict[str, Step]:
+    """host -> the Access step of the application that protects it."""
+    steps: dict[str, Step] = {}
+    for res in resources(plan, ACCESS_APP):
+        inputs = _inputs(res)
+        hosts = {str(inputs.get("domain") or "").lower()}
+        hosts |= {str(d.get("uri") or "").lower() for d in inputs.get("destinations") or [] if isinstance(d, dict)}
+        session = inputs.get("sessionDuration")
+        text = f"sign-in required; allowed: {_allowed(cfg)}" + (f"; session {session}" if session else "")
+        for host in hosts - {""}:
+            steps[host] = Step(ACCESS_PHASE, f"{ACCESS_PHASE}/{res.get('name')}", text, all_hosts=False)
+    return steps
+
+
+def _records(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for res in resources(plan, DNS_RECORD):
+        inputs = _inputs(res)
+        if inputs.get("type") in WEB_RECORD_TYPES:
+            found.setdefault(str(inputs.get("name") or "").lower(), inputs)
+    return found
+
+
+def host_paths(cfg: StackConfig, plan: dict[str, Any]) -> list[HostPath]:
+    """One path per declared hostname, in the order the stack file declares them."""
+    records = _records(plan)
+    rules = ruleset_steps(plan)
+    access = access_steps(cfg, plan)
+    paths = []
+    for label, hostname in cfg.hostnames.items():
+        host = cfg.fqdn(label)
+        record = records.get(host.lower(), {})
+        proxied = bool(record.get("proxied", hostname.proxied))
+        steps: list[Step] = []
+        if proxied:
+            steps = [step for step, scope in rules if scope.applies_to(host)]
+            if host.lower() in access:
+                steps.append(access[host.lower()])
+        paths.append(HostPath(
+            host=host, label=label, purpose=hostname.purpose,
+            record=str(record.get("type") or hostname.record_type),
+            proxied=proxied, origin=str(record.get("content") or hostname.origin), steps=tuple(steps),
+        ))
+    return paths
