@@ -16,6 +16,7 @@ import pulumi
 from components.config import ConfigError
 from launchready.cli import ExitStatus
 from launchready.common.arguments import add_stack_arguments
+from launchready.common.gcpause import gc_paused
 from launchready.common.project import ProjectError, announce, resolve_stack
 from launchready.stackfile import read_stack_outputs
 
@@ -43,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         print(f"planning stack {target.stack} offline for the handover...", file=sys.stderr)
     try:
-        inp = gather(target.stack, target.root, deployed)
+        with gc_paused(freeze=True):
+            inp = gather(target.stack, target.root, deployed)
     except ConfigError as exc:
         print(f"error: {exc.render()}", file=sys.stderr)
         return ExitStatus.USAGE

@@ -9,13 +9,12 @@ import argparse
 import json
 import sys
 import traceback
+from typing import Any
 
-import pulumi
-
-from components.config import ConfigError
 from launchready.cli import ExitStatus
 from launchready.common.arguments import add_stack_arguments
-from launchready.common.project import ProjectError, announce, resolve_stack
+from launchready.common.gcpause import gc_paused
+from launchready.common.project import ProjectError, StackTarget, announce, resolve_stack
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -24,10 +23,31 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show a traceback when the program itself fails")
 
 
-def run(args: argparse.Namespace) -> int:
-    from launchready.plan.document import build_plan
-    from launchready.plan.render import render_text
+def build_or_explain(target: StackTarget, *, with_policies: bool, debug: bool) -> Any:
+    """The plan of `target`, or None after printing why it could not be built (config, program or pack)."""
+    import pulumi  # imported here, under the paused collector, like the rest of the program's imports
 
+    from components.config import ConfigError
+    from launchready.plan.document import build_plan
+
+    try:
+        return build_plan(target.stack, target.root, with_policies=with_policies)
+    except ConfigError as exc:
+        print(f"error: {exc.render()}", file=sys.stderr)
+    except pulumi.RunError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except Exception as exc:  # the program or the policy pack failed: say so, briefly
+        if debug:
+            traceback.print_exc()
+        print(
+            f"error: the plan failed: {type(exc).__name__}: {exc}"
+            + ("" if debug else " (run with --debug for the traceback)"),
+            file=sys.stderr,
+        )
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
     try:
         target = resolve_stack(args.stack, args.root)
     except ProjectError as exc:
@@ -36,26 +56,15 @@ def run(args: argparse.Namespace) -> int:
     announce(target, json_output=args.json)
     if sys.stderr.isatty():
         print(f"planning stack {target.stack} offline (Pulumi mocks, no credentials)...", file=sys.stderr)
-    try:
-        plan = build_plan(target.stack, target.root, with_policies=not args.no_policies)
-    except ConfigError as exc:
-        print(f"error: {exc.render()}", file=sys.stderr)
-        return ExitStatus.USAGE
-    except pulumi.RunError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return ExitStatus.USAGE
-    except Exception as exc:  # the program or the policy pack failed: say so, briefly
-        if args.debug:
-            traceback.print_exc()
-        print(
-            f"error: the plan failed: {type(exc).__name__}: {exc}"
-            + ("" if args.debug else " (run with --debug for the traceback)"),
-            file=sys.stderr,
-        )
+    with gc_paused(freeze=True):
+        plan = build_or_explain(target, with_policies=not args.no_policies, debug=args.debug)
+    if plan is None:
         return ExitStatus.USAGE
     if args.json:
         json.dump({**plan.to_json(), **target.to_json()}, sys.stdout, indent=2, sort_keys=False)
         sys.stdout.write("\n")
     else:
+        from launchready.plan.render import render_text
+
         print(render_text(plan))
     return ExitStatus.FAILED if plan.mandatory_violations else ExitStatus.OK

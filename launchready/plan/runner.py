@@ -95,7 +95,8 @@ class CapturingMonitor(pmocks.MockMonitor):
             if isinstance(region, str):
                 self.plan_mocks.provider_regions[urn] = region
         inputs = pmocks.rpc.deserialize_properties(request.object, keep_unknowns=True)
-        prop_deps = {k: list(v.urns) for k, v in request.propertyDependencies.items()}
+        # Dependencies are sets to the engine; sorted, so the same program always gives the same document.
+        prop_deps = {k: sorted(v.urns) for k, v in sorted(request.propertyDependencies.items())}
         provider = request.provider.rsplit("::", 1)[0] if request.provider else ""
         self.captured.append(
             PlannedResource(
@@ -106,7 +107,7 @@ class CapturingMonitor(pmocks.MockMonitor):
                 custom=bool(request.custom),
                 provider=provider,
                 inputs=mask_secrets(_plain(inputs)),
-                dependencies=list(request.dependencies),
+                dependencies=sorted(request.dependencies),
                 property_dependencies=prop_deps,
             )
         )
