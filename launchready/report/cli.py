@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,8 @@ from typing import Any
 from components.config import ConfigError
 from launchready.cli import ExitStatus
 from launchready.common.arguments import add_stack_arguments
-from launchready.common.project import ProjectError, announce, resolve_stack
+from launchready.common.aws import AwsSetupError, aws_session, check_region
+from launchready.common.project import ProjectError, StackTarget, announce, resolve_stack
 from launchready.report.model import DEPLOY_DIMENSION, DEPLOY_METRIC, DEPLOY_NAMESPACE
 from launchready.stackfile import read_stack_outputs
 
@@ -53,48 +55,75 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     fmt.add_argument("--markdown", action="store_true", help="print the report as Markdown")
     parser.add_argument("--outputs", type=Path, default=None, metavar="FILE",
                         help="JSON of `pulumi stack output --json` (health check ids, alarm regions)")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per AWS call (default 10)")
+    parser.add_argument("--timeout", type=_timeout, default=10.0, metavar="SECONDS",
+                        help="seconds per AWS call (default 10, at most 300)")
+
+
+def _timeout(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or not 0 < value <= 300:
+        raise argparse.ArgumentTypeError("the timeout must be more than 0 and at most 300 seconds")
+    return value
+
+
+class UsageProblem(Exception):
+    """Bad input for the report: printed as `error: ...`, exit 2."""
+
+
+def _report_day(args: argparse.Namespace) -> dt.date:
+    """The UTC day to report; UsageProblem for a day in the future."""
+    today = dt.datetime.now(dt.UTC).date()
+    day: dt.date = args.date or today - dt.timedelta(days=1)
+    if day > today:
+        raise UsageProblem(f"--date {day.isoformat()} is in the future")
+    return day
+
+
+def _inputs(args: argparse.Namespace) -> tuple[StackTarget, Any, Any, str, dict[str, Any] | None]:
+    """target, config, stack file, region and --outputs, or UsageProblem / ConfigError saying what is wrong."""
+    from components.naming import alert_regions
+    from launchready.stackfile import load_stack_config, read_stack_file
+
+    try:
+        target = resolve_stack(args.stack, args.root)
+        cfg = load_stack_config(target.stack, target.root)
+        stack_file = read_stack_file(target.stack, target.root)
+        outputs = read_stack_outputs(args.outputs) if args.outputs is not None else None
+        region = check_region(stack_file.values.get("aws:region"), stack_file=target.stack_file.name,
+                              stack=target.stack)
+        for other in alert_regions(cfg, region):
+            check_region(other, key="the alert region", stack_file=target.stack_file.name, stack=target.stack)
+    except (ProjectError, AwsSetupError, ValueError) as exc:
+        raise UsageProblem(str(exc)) from None
+    return target, cfg, stack_file, region, outputs
 
 
 def run(args: argparse.Namespace) -> int:
     from launchready.report.aws import CredentialsProblem
     from launchready.report.collect import collect
     from launchready.report.render import render_json, render_markdown, render_text
-    from launchready.stackfile import load_stack_config, read_stack_file
 
-    today = dt.datetime.now(dt.UTC).date()
-    day = args.date or today - dt.timedelta(days=1)
-    if day > today:
-        print(f"error: --date {day.isoformat()} is in the future", file=sys.stderr)
-        return ExitStatus.USAGE
-    if args.timeout <= 0:
-        print("error: --timeout must be positive", file=sys.stderr)
-        return ExitStatus.USAGE
     try:
-        target = resolve_stack(args.stack, args.root)
-        cfg = load_stack_config(target.stack, target.root)
-        stack_file = read_stack_file(target.stack, target.root)
-        outputs = read_stack_outputs(args.outputs) if args.outputs is not None else None
+        day = _report_day(args)
+        target, cfg, stack_file, region, outputs = _inputs(args)
     except ConfigError as exc:
         print(f"error: {exc.render()}", file=sys.stderr)
         return ExitStatus.USAGE
-    except (ProjectError, ValueError) as exc:
+    except UsageProblem as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitStatus.USAGE
     announce(target, json_output=args.json)
-    region = str(stack_file.values.get("aws:region") or "")
-    if not region:
-        print(f"error: {target.stack_file.name} sets no aws:region; add `aws:region: <your region>` under config:",
-              file=sys.stderr)
-        return ExitStatus.USAGE
-    clients = make_clients(args.timeout)
     try:
+        clients = make_clients(args.timeout)
         clients.check_credentials()
         if sys.stderr.isatty():
             print(f"reading CloudWatch for {target.stack} on {day.isoformat()}...", file=sys.stderr)
         report = collect(cfg, project=stack_file.project, stack=target.stack, region=region, day=day,
                          clients=clients, outputs=outputs)
-    except CredentialsProblem as exc:
+    except (CredentialsProblem, AwsSetupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitStatus.USAGE
     if args.json:
@@ -110,4 +139,4 @@ def make_clients(timeout: float) -> Any:
     """The AWS clients (a seam for tests, which substitute a stubbed percentile client)."""
     from launchready.report.aws import AwsClients
 
-    return AwsClients(timeout=timeout)
+    return AwsClients(timeout=timeout, session=aws_session())
