@@ -3,41 +3,26 @@ application per internal hostname referencing it, short sessions, and the audien
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pulumi
 import pytest
-from pulumi.runtime import settings as psettings
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
 from components.access import AccessApps
 from components.config import ConfigError, parse_config
-from launchready.plan.mocks import PlanMocks
+from tests.components.conftest import (
+    Mutate,
+    Recorder,
+    StackValues,
+    resolved_exports,
+    run,
+    stack_config,
+    start_mocks,
+)
 
 ACCOUNT = "0b9e8d7c6a5f4e3d2c1b0a9f8e7d6c5b"
 APP = "cloudflare:index/zeroTrustAccessApplication:ZeroTrustAccessApplication"
 POLICY = "cloudflare:index/zeroTrustAccessPolicy:ZeroTrustAccessPolicy"
-
-
-class Recorder(PlanMocks):
-    def __init__(self) -> None:
-        super().__init__(default_region="eu-west-1")
-        self.types: dict[str, str] = {}
-        self.inputs: dict[str, dict[str, Any]] = {}
-        self.state: dict[str, dict[str, Any]] = {}
-        self.ids: dict[str, str | None] = {}
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
-        rid, state = super().new_resource(args)
-        if args.custom:
-            self.types[args.name] = args.typ
-            self.inputs[args.name] = dict(args.inputs)
-            self.state[args.name] = state
-            self.ids[args.name] = rid
-        return rid, state
 
 
 @dataclass
@@ -46,26 +31,15 @@ class Built:
     exports: dict[str, Any] = field(default_factory=dict)
 
     def of_type(self, typ: str) -> dict[str, dict[str, Any]]:
-        return {n: i for n, i in self.recorder.inputs.items() if self.recorder.types[n] == typ}
+        return self.recorder.of_type(typ)
 
 
-def build(stack_values: Callable[[str], tuple[dict[str, Any], frozenset[str]]], stack: str,
-          mutate: Callable[[dict[str, Any]], None] | None = None) -> Built:
-    values, secret = stack_values(stack)
-    if mutate:
-        mutate(values)
-    cfg = parse_config(values, secret)
+def build(stack_values: StackValues, stack: str, mutate: Mutate | None = None) -> Built:
+    cfg = stack_config(stack_values, stack, mutate)
     recorder = Recorder()
-    psettings.ROOT.set(None)
-    psettings.SETTINGS.rpc_manager.clear()
-    psettings.SETTINGS.outputs.clear()
-    pulumi.runtime.set_mocks(recorder, project="launchready", stack=stack, preview=False)
-    holder: list[AccessApps] = []
-    _sync_await(run_pulumi_func(lambda: holder.append(AccessApps("access", cfg))))
-    built = Built(recorder)
-    for key, value in holder[0].exports().items():
-        built.exports[key] = _sync_await(pulumi.Output.from_input(value).future())
-    return built
+    start_mocks(recorder, stack)
+    apps = run(lambda: AccessApps("access", cfg))
+    return Built(recorder, resolved_exports(apps))
 
 
 def add_internal_hosts(values: dict[str, Any]) -> None:

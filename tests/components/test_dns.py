@@ -5,42 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-import pytest
 
-from components.config import parse_config
 from components.dns import COMMENT_MAX, INTERNAL_TAG, DnsRecords, record_comment
-from launchready.plan.mocks import PlanMocks
-
-
-class Recorder(PlanMocks):
-    def __init__(self) -> None:
-        super().__init__(default_region="eu-west-1")
-        self.created: dict[str, dict[str, Any]] = {}
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
-        if args.custom:
-            self.created[args.name] = {**args.inputs, "_type": args.typ}
-        return super().new_resource(args)
-
-
-@pytest.fixture
-def recorder() -> Recorder:
-    rec = Recorder()
-    pulumi.runtime.settings.ROOT.set(None)
-    pulumi.runtime.set_mocks(rec, project="launchready", stack="test", preview=False)
-    return rec
+from tests.components.conftest import after_all as harness_after_all
+from tests.components.conftest import stack_config
 
 
 def build(stack_values, stack: str, mutate=None) -> DnsRecords:
-    values, secret = stack_values(stack)
-    if mutate:
-        mutate(values)
-    return DnsRecords("dns", parse_config(values, secret))
+    return DnsRecords("dns", stack_config(stack_values, stack, mutate))
 
 
 def after_all(dns: DnsRecords, check) -> pulumi.Output[Any]:
     """Run `check` once every record has been registered with the (mock) engine."""
-    return pulumi.Output.all(*[r.id for r in dns.records.values()]).apply(check)
+    return harness_after_all(list(dns.records.values()), check)
 
 
 @pulumi.runtime.test
@@ -48,7 +25,7 @@ def test_every_hostname_is_a_fully_qualified_proxied_record(recorder, stack_valu
     dns = build(stack_values, "prod")
 
     def check(_: Any) -> None:
-        records = {n: r for n, r in recorder.created.items() if r["_type"].endswith("DnsRecord")}
+        records = recorder.of_type("DnsRecord")
         web = {n: records[n] for n in ("apex-cname", "www-cname", "app-cname", "api-cname", "admin-cname")}
         assert web["apex-cname"]["name"] == "fanloom.io"
         assert web["www-cname"]["name"] == "www.fanloom.io"
@@ -70,8 +47,7 @@ def test_caa_allows_only_the_configured_authorities(recorder, stack_values):
     dns = build(stack_values, "prod")
 
     def check(_: Any) -> None:
-        caa = [r for r in recorder.created.values() if r["_type"].endswith("DnsRecord") and
-               r.get("data")]
+        caa = [r for r in recorder.of_type("DnsRecord").values() if r.get("data")]
         tags = sorted((r["data"]["tag"], r["data"]["value"]) for r in caa)
         assert tags == [
             ("iodef", "mailto:security@fanloom.io"),
@@ -89,8 +65,7 @@ def test_extra_records_are_dns_only_with_their_priority(recorder, stack_values):
     dns = build(stack_values, "prod")
 
     def check(_: Any) -> None:
-        mx = [r for r in recorder.created.values() if r["_type"].endswith("DnsRecord") and
-              r.get("priority") is not None]
+        mx = [r for r in recorder.of_type("DnsRecord").values() if r.get("priority") is not None]
         assert len(mx) == 1
         assert mx[0]["content"] == "smtp.google.com" and mx[0]["priority"] == 1 and mx[0]["proxied"] is False
 
@@ -106,7 +81,7 @@ def test_free_plan_marks_internal_hosts_by_comment_only(recorder, stack_values):
     dns = build(stack_values, "prod", to_free)
 
     def check(_: Any) -> None:
-        admin = recorder.created["admin-cname"]
+        admin = recorder.inputs["admin-cname"]
         assert "tags" not in admin  # record tags are a paid-plan feature
         assert "[internal]" in admin["comment"]
 

@@ -14,21 +14,24 @@ import hashlib
 import importlib.util
 import json
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
 import pulumi
 import pytest
-from pulumi.runtime import settings as psettings
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
-from components.config import parse_config
 from components.edge import Edge
 from launchready import PROJECT_ROOT
-from launchready.plan.mocks import PlanMocks
+from tests.components.conftest import (
+    Mutate,
+    Recorder,
+    StackValues,
+    resolved_exports,
+    run,
+    stack_config,
+    start_mocks,
+)
 
 ZONE_PROD = "9a8b7c6d5e4f40312a3b4c5d6e7f8091"
 ZONE_STAGING = "5f1c3a0e9b7d42c68e0a1b2c3d4e5f60"
@@ -82,24 +85,6 @@ def matches(expression: str, host: str, path: str, cookies: dict[str, str] | Non
 # ---------------------------------------------------------------------------------------------- harness
 
 
-class Recorder(PlanMocks):
-    """The plan's mocks, remembering each custom resource's type, inputs and fabricated state by name."""
-
-    def __init__(self) -> None:
-        super().__init__(default_region="eu-west-1")
-        self.types: dict[str, str] = {}
-        self.inputs: dict[str, dict[str, Any]] = {}
-        self.state: dict[str, dict[str, Any]] = {}
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
-        rid, state = super().new_resource(args)
-        if args.custom:
-            self.types[args.name] = args.typ
-            self.inputs[args.name] = dict(args.inputs)
-            self.state[args.name] = state
-        return rid, state
-
-
 @dataclass
 class Built:
     recorder: Recorder
@@ -107,7 +92,7 @@ class Built:
     exports: dict[str, Any] = field(default_factory=dict)
 
     def of_type(self, typ: str) -> dict[str, dict[str, Any]]:
-        return {n: i for n, i in self.recorder.inputs.items() if self.recorder.types[n] == typ}
+        return self.recorder.of_type(typ)
 
     def rules(self, ruleset: str) -> list[dict[str, Any]]:
         return list(self.recorder.inputs[ruleset]["rules"])
@@ -118,28 +103,13 @@ class Built:
         return found[0]
 
 
-def _start(recorder: Recorder, stack: str) -> None:
-    psettings.ROOT.set(None)
-    psettings.SETTINGS.rpc_manager.clear()
-    psettings.SETTINGS.outputs.clear()
-    pulumi.runtime.set_mocks(recorder, project="launchready", stack=stack, preview=False)
-
-
-def build(stack_values: Callable[[str], tuple[dict[str, Any], frozenset[str]]], stack: str,
-          mutate: Callable[[dict[str, Any]], None] | None = None) -> Built:
+def build(stack_values: StackValues, stack: str, mutate: Mutate | None = None) -> Built:
     """Build the Edge for an example stack (optionally changed) and wait for every registration."""
-    values, secret = stack_values(stack)
-    if mutate:
-        mutate(values)
-    cfg = parse_config(values, secret)
+    cfg = stack_config(stack_values, stack, mutate)
     recorder = Recorder()
-    _start(recorder, stack)
-    holder: list[Edge] = []
-    _sync_await(run_pulumi_func(lambda: holder.append(Edge("edge", cfg))))
-    built = Built(recorder, holder[0])
-    for key, value in built.edge.exports().items():
-        built.exports[key] = _sync_await(pulumi.Output.from_input(value).future())
-    return built
+    start_mocks(recorder, stack)
+    edge = run(lambda: Edge("edge", cfg))
+    return Built(recorder, edge, resolved_exports(edge))
 
 
 @pytest.fixture
@@ -485,13 +455,11 @@ def test_an_expression_cloudflare_would_refuse_stops_the_edge_before_any_resourc
     def mutate(values: dict[str, Any]) -> None:
         values["launchready:waf"]["blockPaths"] = [f"/probe-{i:03d}-{'x' * 40}" for i in range(80)]
 
-    values, secret = stack_values("prod")
-    mutate(values)
-    cfg = parse_config(values, secret)
+    cfg = stack_config(stack_values, "prod", mutate)
     recorder = Recorder()
-    _start(recorder, "prod")
+    start_mocks(recorder, "prod")
     with pytest.raises(pulumi.RunError) as info:
-        _sync_await(run_pulumi_func(lambda: Edge("edge", cfg)))
+        run(lambda: Edge("edge", cfg))
     assert "launchready:waf.blockPaths: rule block_probes of waf-custom" in str(info.value)
     assert "at most 4096" in str(info.value)
     assert recorder.inputs == {}

@@ -11,44 +11,24 @@ from typing import Any
 
 import pulumi
 import pytest
-from pulumi.runtime import settings as psettings
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
 from components.alerts import AlertRouting, alert_regions
-from components.config import parse_config
 from components.email import EmailSending
 from launchready.plan.mocks import PlanMocks
 from launchready.plan.runner import run_program
 from launchready.stackfile import StackFile, read_stack_file
+from tests.components.conftest import (
+    Recorder,
+    resolved_exports,
+    run,
+    set_stack_config,
+    stack_input,
+    start_mocks,
+)
 
 DNS = "cloudflare:index/dnsRecord:DnsRecord"
 EMAIL_RECORDS = {"dkim-1-cname", "dkim-2-cname", "dkim-3-cname", "mail-from-mx", "mail-from-spf-txt", "spf-txt",
                  "dmarc-txt"}
-
-
-@dataclass
-class Created:
-    type: str
-    inputs: dict[str, Any]
-    state: dict[str, Any]
-
-
-class Recorder(PlanMocks):
-    """The plan's mocks, remembering what each resource was given and what it got back."""
-
-    def __init__(self, *, tokens: bool = True) -> None:
-        super().__init__(default_region="eu-west-1")
-        self.tokens = tokens
-        self.created: dict[str, Created] = {}
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
-        rid, state = super().new_resource(args)
-        if args.typ == "aws:sesv2/emailIdentity:EmailIdentity" and not self.tokens:
-            state.pop("dkimSigningAttributes")  # as in a preview: SES has not answered yet
-        if args.custom:
-            self.created[args.name] = Created(args.typ, dict(args.inputs), state)
-        return rid, state
 
 
 @dataclass
@@ -58,45 +38,33 @@ class Built:
     exports: dict[str, Any] = field(default_factory=dict)
 
     def res(self, name: str) -> dict[str, Any]:
-        return self.recorder.created[name].inputs
+        return self.recorder.inputs[name]
 
     def records(self) -> dict[str, dict[str, Any]]:
-        return {n: c.inputs for n, c in self.recorder.created.items() if c.type == DNS and n in EMAIL_RECORDS}
+        return {n: i for n, i in self.recorder.of_type(DNS).items() if n in EMAIL_RECORDS}
 
     @property
     def tokens(self) -> list[str]:
-        return list(self.recorder.created["ses-identity"].state["dkimSigningAttributes"]["tokens"])
+        return list(self.recorder.state["ses-identity"]["dkimSigningAttributes"]["tokens"])
 
     def topic_arn(self, region: str) -> str:
-        return str(self.recorder.created[f"alerts-{region}"].state["arn"])
+        return str(self.recorder.state[f"alerts-{region}"]["arn"])
 
 
 def build(stack_values, stack: str, mutate=None, *, preview: bool = False, tokens: bool = True,
           stack_name: str | None = None) -> Built:
     """Build AlertRouting and EmailSending for an example stack under mocks; wait for every registration."""
-    values, secret = stack_values(stack)
-    if mutate:
-        mutate(values)
-    cfg = parse_config(values, secret)
+    cfg, values, secret = stack_input(stack_values, stack, mutate)
     recorder = Recorder(tokens=tokens)
-    psettings.ROOT.set(None)
-    psettings.SETTINGS.rpc_manager.clear()  # drop what a failed run left behind, as pulumi.runtime.test does
-    psettings.SETTINGS.outputs.clear()
-    pulumi.runtime.set_mocks(recorder, project="launchready", stack=stack_name or stack, preview=preview)
-    wire = {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
-    pulumi.runtime.set_all_config(wire, sorted(secret))
-    holder: list[EmailSending] = []
+    start_mocks(recorder, stack_name or stack, preview=preview)
+    set_stack_config(values, secret)
 
-    def body() -> None:
+    def body() -> EmailSending:
         alerts = AlertRouting("alerts", cfg, alert_regions(cfg, "eu-west-1"))
-        holder.append(EmailSending("email", cfg, alerts))
+        return EmailSending("email", cfg, alerts)
 
-    _sync_await(run_pulumi_func(body))
-    built = Built(recorder, holder[0])
-    if not preview:
-        for key, value in built.email.exports().items():
-            built.exports[key] = _sync_await(pulumi.Output.from_input(value).future())
-    return built
+    email = run(body)
+    return Built(recorder, email, {} if preview else resolved_exports(email))
 
 
 @pytest.fixture
@@ -257,7 +225,7 @@ def test_exports_list_every_record_with_its_purpose(prod: Built) -> None:
 def _email_inputs(built: Built) -> dict[str, dict[str, Any]]:
     keep = EMAIL_RECORDS | {"ses-identity", "ses-configuration-set", "ses-events-to-alerts", "ses-mail-from",
                             "ses-bounce-rate-alarm", "ses-complaint-rate-alarm"}
-    return {n: c.inputs for n, c in built.recorder.created.items() if n in keep}
+    return {n: i for n, i in built.recorder.inputs.items() if n in keep}
 
 
 def _normalised(built: Built, domain: str, zone_id: str) -> dict[str, dict[str, Any]]:

@@ -7,18 +7,15 @@ config, and that the dashboard shows only metrics and alarms the stack declares.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from components.monitoring import HEALTH_CHECKER_REGIONS, MANAGED_IDENTIFIER_ARN, MASKED_DATA, TOKEN_PATTERNS
-from launchready import PROJECT_ROOT
-from launchready.plan.runner import PlannedResource, ProgramRun, run_program
-from launchready.stackfile import read_stack_file
+from launchready.plan.runner import PlannedResource, ProgramRun
+from tests.components.conftest import Mutate, plan_program
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
@@ -49,12 +46,8 @@ class Stack:
         return {r.inputs["name"]: r.inputs for r in self.of_type(ALARM, ours=True)}
 
 
-def plan(stack: str, mutate: Callable[[dict[str, Any]], None] | None = None) -> Stack:
-    stack_file = read_stack_file(stack, PROJECT_ROOT)
-    values = json.loads(json.dumps(stack_file.values))
-    if mutate:
-        mutate(values)
-    return Stack(run_program(dataclasses.replace(stack_file, values=values), PROJECT_ROOT))
+def plan(stack: str, mutate: Mutate | None = None) -> Stack:
+    return Stack(plan_program(stack, mutate))
 
 
 def on_alb(values: dict[str, Any]) -> None:

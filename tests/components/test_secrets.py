@@ -21,57 +21,29 @@ from components.config import ConfigError, parse_config
 from components.secrets import AppSecrets
 from launchready import PROJECT_ROOT
 from launchready.plan.document import Plan
-from launchready.plan.mocks import ACCOUNT_ID, PlanMocks
+from launchready.plan.mocks import ACCOUNT_ID
 from launchready.plan.render import render_text
 from launchready.plan.runner import _SECRET_SIG, run_program
 from launchready.stackfile import SECRET_PLACEHOLDER, read_stack_file
+from tests.components.conftest import REGION, Recorder, stack_config
 
 PLANTED = {
     "launchready:databaseUrl": "postgres://app:PLANTED-db-7f3e9c1a@db.internal:5432/app",
     "launchready:stripeApiKey": "rk_live_PLANTED-stripe-2b8d4e6f",
     "launchready:slackWebhookUrl": "https://hooks.slack.com/services/PLANTED-slack-9a1c5e3b",
 }
-REGION = "eu-west-1"
-
-
-class Recorder(PlanMocks):
-    """The plan's mocks, also keeping every custom resource's raw inputs and fabricated state by name."""
-
-    def __init__(self) -> None:
-        super().__init__(default_region=REGION)
-        self.inputs: dict[str, dict[str, Any]] = {}
-        self.state: dict[str, dict[str, Any]] = {}
-        self.types: dict[str, str] = {}
-        self.ids: dict[str, str | None] = {}
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
-        rid, state = super().new_resource(args)
-        if args.custom:
-            self.inputs[args.name] = dict(args.inputs)
-            self.state[args.name] = state
-            self.types[args.name] = args.typ
-            self.ids[args.name] = rid
-        return rid, state
-
-    def of_type(self, suffix: str) -> dict[str, dict[str, Any]]:
-        return {n: i for n, i in self.inputs.items() if self.types[n].endswith(suffix)}
 
 
 @pytest.fixture
-def recorder() -> Recorder:
-    rec = Recorder()
-    pulumi.runtime.settings.ROOT.set(None)
-    pulumi.runtime.set_mocks(rec, project="launchready", stack="test", preview=False)
+def recorder(recorder: Recorder) -> Recorder:
+    """The harness's mocks, with the planted secret values set as the stack's config."""
     for key, value in PLANTED.items():
         pulumi.runtime.set_config(key, value)
-    return rec
+    return recorder
 
 
 def build(stack_values, stack: str, mutate=None) -> AppSecrets:
-    values, secret = stack_values(stack)
-    if mutate:
-        mutate(values)
-    return AppSecrets("secrets", parse_config(values, secret), "launchready", stack)
+    return AppSecrets("secrets", stack_config(stack_values, stack, mutate), "launchready", stack)
 
 
 def after_all(secrets: AppSecrets, check) -> pulumi.Output[Any]:
