@@ -38,13 +38,12 @@ CLASS_DEFS = {
 
 
 def escape_line(text: str) -> str:
-    text = _CONTROL.sub(" ", text)
-    return "".join(_ENTITIES.get(ch, ch) for ch in text)
+    return "".join(_ENTITIES.get(ch, ch) for ch in _CONTROL.sub(" ", text))
 
 
 def label(text: str) -> str:
     """A quoted Mermaid label; each line of `text` becomes a line of the label."""
-    lines = [escape_line(line.strip()) for line in str(text).replace("\r\n", "\n").split("\n")]
+    lines = [escape_line(_CONTROL.sub(" ", line).strip()) for line in str(text).replace("\r\n", "\n").split("\n")]
     return '"' + BREAK.join(line for line in lines if line) + '"'
 
 

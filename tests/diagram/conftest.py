@@ -1,0 +1,45 @@
+"""Path models of the example stacks and of mutated copies, planned in-process under the plan's mocks."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from components.config import parse_config
+from launchready import PROJECT_ROOT
+from launchready.diagram.build import build_model
+from launchready.diagram.model import PathModel
+from launchready.plan.document import Plan
+from launchready.plan.runner import run_program
+from launchready.stackfile import read_stack_file
+
+Mutate = Callable[[dict[str, Any]], None]
+
+
+def plan_values(stack: str, mutate: Mutate | None = None) -> tuple[Any, dict[str, Any]]:
+    """(config, plan document) of an example stack after `mutate` changed its config map."""
+    sf = read_stack_file(stack, PROJECT_ROOT)
+    values = copy.deepcopy(sf.values)
+    if mutate is not None:
+        mutate(values)
+    sf = dataclasses.replace(sf, values=values)
+    cfg = parse_config(sf.values, sf.secret_keys, source=sf.path.name)
+    return cfg, Plan(sf, cfg, run_program(sf, PROJECT_ROOT), []).to_json()
+
+
+@pytest.fixture
+def planned() -> Callable[..., tuple[Any, dict[str, Any]]]:
+    return plan_values
+
+
+@pytest.fixture
+def model_of() -> Callable[..., PathModel]:
+    def build(stack: str, mutate: Mutate | None = None) -> PathModel:
+        cfg, plan = plan_values(stack, mutate)
+        return build_model(cfg, plan)
+
+    return build
