@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scan": ("launchready.scan.cli", "scan the working tree, git history and stack files for secrets"),
     "init": ("launchready.init.cli", "write Pulumi.yaml and the staging/prod stack files for a new product"),
     "load": ("launchready.load.cli", "load test of the critical flows against the stack's latency thresholds"),
+    "drill": ("launchready.drill.cli", "set every alarm to ALARM, confirm it reaches someone, set it back to OK"),
 }
 
 
