@@ -15,14 +15,21 @@ def _host_changes(host: MarkedHost) -> list[str]:
     if host.status == REMOVED:
         return ["host removed: no longer declared"]
     found = []
+    steps = list(host.steps)
     if host.dns_was:
-        found.append(f"DNS changes from {host.dns_was} to {dns_text(path)}"
-                     + ("" if path.proxied else ": Cloudflare is skipped"))
+        flipped = [m for m in steps if m.status == (ADDED if path.proxied else REMOVED)]
+        if path.proxied:
+            found.append(f"DNS changes from {host.dns_was} to {dns_text(path)}: "
+                         f"{len(flipped)} Cloudflare steps now apply")
+        else:
+            found.append(f"DNS changes from {host.dns_was} to {dns_text(path)}: Cloudflare is skipped "
+                         f"({len(flipped)} steps no longer apply)")
+        steps = [m for m in steps if m not in flipped]
     if host.origin_was:
         found.append(f"origin changes from {host.origin_was} to {path.origin}")
-    for m in host.steps:
+    for m in steps:
         if m.status == ADDED:
-            found.append(f"{m.step.title}: {m.step.text} now applies")
+            found.append(f"gains {m.step.title}: {m.step.text}")
         elif m.status == REMOVED:
             found.append(f"loses {m.step.title}: {m.step.text}")
         elif m.status == CHANGED:
@@ -48,8 +55,12 @@ def graph_change_lines(area: str, graph: MarkedGraph) -> list[str]:
         elif m.status == REMOVED:
             lines.append(f"{area}: removed {text}")
         elif m.status == CHANGED:
-            was = (m.was or "").replace("\n", " / ")
-            lines.append(f"{area}: {was} → {text}")
+            title, *rest = m.node.text.split("\n")
+            old_title, *old_rest = (m.was or "").split("\n")
+            if title == old_title:
+                lines.append(f"{area}: {title} changes: {' / '.join(old_rest)} → {' / '.join(rest)}")
+            else:
+                lines.append(f"{area}: {(m.was or '').replace(chr(10), ' / ')} → {text}")
     return lines
 
 
