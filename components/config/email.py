@@ -35,7 +35,6 @@ class Dmarc(Model):
 #: Longest SPF record kept: above it the DNS answer may not fit in 512 bytes of UDP (RFC 7208 3.4).
 SPF_MAX_LENGTH = 450
 
-
 SPF_MECHANISM_RE = re.compile(
     r"^(include:[a-z0-9._-]+|ip4:[0-9./]+|ip6:[0-9a-f:./]+|a(:[a-z0-9._-]+)?|mx(:[a-z0-9._-]+)?)$"
 )

@@ -21,7 +21,6 @@ _SECRET_KEY_RE = re.compile(
     re.IGNORECASE,
 )
 
-
 _URL_WITH_CREDENTIALS_RE = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@", re.IGNORECASE)
 
 
@@ -121,8 +120,13 @@ def _key_problems(
         return _foreign_key_problems(full_key, key, value, is_secret)
     if key in AREA_KEYS:
         if is_secret:
-            return [Problem(full_key, "an area of the stack config cannot be a secret",
-                            fix="store secret values in their own keys and reference them")]
+            return [
+                Problem(
+                    full_key,
+                    "an area of the stack config cannot be a secret",
+                    fix="store secret values in their own keys and reference them",
+                )
+            ]
         areas[AREA_KEYS[key]] = value
         return list(_walk_plaintext(value, full_key))
     return _value_key_problems(full_key, key, value, is_secret, referenced)
@@ -140,18 +144,27 @@ def _value_key_problems(full_key: str, key: str, value: Any, is_secret: bool, re
     if is_secret:
         if full_key in referenced:
             return []
-        return [Problem(
-            full_key,
-            "a secret value that no secrets.items[].configKey or monitoring.alertWebhooks[].configKey uses",
-            fix="reference it or remove it: pulumi config rm " + full_key,
-        )]
+        return [
+            Problem(
+                full_key,
+                "a secret value that no secrets.items[].configKey or monitoring.alertWebhooks[].configKey uses",
+                fix="reference it or remove it: pulumi config rm " + full_key,
+            )
+        ]
     if is_secret_like_key(key) or (isinstance(value, str) and looks_like_credential_url(value)):
         return [Problem(full_key, "a secret-like key holds a plaintext value", fix=_secret_fix(full_key))]
     if full_key in referenced:
-        return [Problem(full_key, "this key is referenced as a secret but stored in plaintext",
-                        fix=_secret_fix(full_key))]
-    return [Problem(full_key, "unknown key", value=_show(value),
-                    fix=f"known keys: {', '.join(f'{_PREFIX}{k}' for k in AREA_KEYS)}")]
+        return [
+            Problem(full_key, "this key is referenced as a secret but stored in plaintext", fix=_secret_fix(full_key))
+        ]
+    return [
+        Problem(
+            full_key,
+            "unknown key",
+            value=_show(value),
+            fix=f"known keys: {', '.join(f'{_PREFIX}{k}' for k in AREA_KEYS)}",
+        )
+    ]
 
 
 def _unset_references(raw: Mapping[str, Any], referenced: set[str]) -> list[Problem]:

@@ -26,7 +26,6 @@ MANAGED_RULESET_MIN_PLAN = {
     ManagedRuleset.exposed_credentials: CloudflarePlan.pro,
 }
 
-
 #: Rate limiting, per plan: number of rules, longest period, longest mitigation timeout, and whether
 #: the expression may use the request method (Free and Pro may not).
 RATE_LIMIT_PLAN_LIMITS: dict[CloudflarePlan, tuple[int, int, int, bool]] = {
@@ -35,7 +34,6 @@ RATE_LIMIT_PLAN_LIMITS: dict[CloudflarePlan, tuple[int, int, int, bool]] = {
     CloudflarePlan.business: (5, 600, 86400, True),
     CloudflarePlan.enterprise: (100, 3600, 86400, True),
 }
-
 
 RATE_LIMIT_ALLOWED_SECONDS = (
     10,
@@ -60,7 +58,6 @@ RATE_LIMIT_ALLOWED_SECONDS = (
     65535,
     86400,
 )
-
 
 #: WAF custom rules per plan.
 CUSTOM_RULE_LIMITS = {

@@ -33,7 +33,7 @@ def is_internal_by_convention(label: str) -> bool:
 
 
 class Zone(Model):
-    domain: Domain = Field(description="The apex domain of the product, e.g. fanloom.io.")
+    domain: Domain = Field(description="The apex domain of the product, e.g. example.com.")
     zone_id: Hex32 = Field(description="Cloudflare zone id (Overview page of the zone).")
     account_id: Hex32 = Field(description="Cloudflare account id (needed for Access and account rulesets).")
     plan: CloudflarePlan = Field(description="Cloudflare plan tier; decides which WAF and rate-limit rules exist.")

@@ -29,26 +29,25 @@ def mail_from_is_not_a_web_hostname(cfg: StackConfig) -> Iterator[Problem]:
         )
 
 
+#: (key, message, fix) of the DMARC policies prod may not set to none.
+_PROD_DMARC_POLICIES = (
+    ("email.dmarc.policy", "prod may not use p=none: spoofed mail would still be delivered",
+     "use quarantine (default) or reject"),
+    ("email.dmarc.subdomainPolicy", "prod may not use sp=none: mail spoofing any subdomain would still be delivered",
+     "remove the key (subdomains then follow the policy) or use quarantine or reject"),
+)
+
+
 @sending
 def prod_dmarc_enforces(cfg: StackConfig) -> Iterator[Problem]:
-    if cfg.is_prod and cfg.dmarc_policy is DmarcPolicy.none:
-        yield Problem(
-            key("email.dmarc.policy"),
-            "prod may not use p=none: spoofed mail would still be delivered",
-            value="none",
-            fix="use quarantine (default) or reject",
-        )
-
-
-@sending
-def prod_subdomain_dmarc_enforces(cfg: StackConfig) -> Iterator[Problem]:
-    if cfg.is_prod and cfg.email.dmarc.subdomain_policy is DmarcPolicy.none:
-        yield Problem(
-            key("email.dmarc.subdomainPolicy"),
-            "prod may not use sp=none: mail spoofing any subdomain would still be delivered",
-            value="none",
-            fix="remove the key (subdomains then follow the policy) or use quarantine or reject",
-        )
+    """In prod neither p= nor sp= may be none (sp= unset follows p=)."""
+    if not cfg.is_prod:
+        return
+    for (path, message, fix), policy in zip(
+        _PROD_DMARC_POLICIES, (cfg.dmarc_policy, cfg.email.dmarc.subdomain_policy), strict=True
+    ):
+        if policy is DmarcPolicy.none:
+            yield Problem(key(path), message, value="none", fix=fix)
 
 
 @sending
