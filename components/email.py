@@ -22,10 +22,10 @@ from components.config import SPF_MAX_LOOKUPS, StackConfig
 from components.dns import declare_record
 from components.naming import DKIM_TOKENS as DKIM_TOKENS
 from components.naming import MAIL_FROM_SPF as MAIL_FROM_SPF
+from components.naming import SES_REPUTATION_KEYS, name_prefix, record_comment, ses_alarm_name
 from components.naming import dkim_name as dkim_name
 from components.naming import dkim_target as dkim_target
 from components.naming import mail_from_mx as mail_from_mx
-from components.naming import name_prefix, record_comment
 
 #: The events worth a page: mail that did not arrive, and recipients who said it was spam.
 SES_EVENTS = ["BOUNCE", "COMPLAINT", "REJECT", "DELIVERY_DELAY"]
@@ -84,7 +84,7 @@ class ReputationAlarm:
         return f"ses-{self.key}-alarm"
 
     def name(self, prefix: str) -> str:
-        return f"{prefix}-ses-{self.key}"
+        return ses_alarm_name(prefix, self.key)
 
     @property
     def description(self) -> str:
@@ -133,10 +133,10 @@ def static_email_records(cfg: StackConfig) -> list[EmailRecord]:
 
 def reputation_alarms(cfg: StackConfig) -> list[ReputationAlarm]:
     """Alarms below the levels where SES reviews (5% bounces, 0.1% complaints) or pauses (10%, 0.5%)."""
+    bounce, complaint = SES_REPUTATION_KEYS
     return [
-        ReputationAlarm("bounce-rate", "Reputation.BounceRate", cfg.email.bounce_rate_threshold, 0.05, 0.10),
-        ReputationAlarm("complaint-rate", "Reputation.ComplaintRate", cfg.email.complaint_rate_threshold,
-                        0.001, 0.005),
+        ReputationAlarm(bounce, "Reputation.BounceRate", cfg.email.bounce_rate_threshold, 0.05, 0.10),
+        ReputationAlarm(complaint, "Reputation.ComplaintRate", cfg.email.complaint_rate_threshold, 0.001, 0.005),
     ]
 
 

@@ -32,6 +32,13 @@ from components.naming import PERIOD as PERIOD
 from components.naming import REQUESTS_METRIC as REQUESTS_METRIC
 from components.naming import TOKEN_PATTERNS as TOKEN_PATTERNS
 from components.naming import SourceMetrics as SourceMetrics
+from components.naming import (
+    dashboard_name,
+    error_rate_alarm_name,
+    failed_jobs_alarm_name,
+    latency_alarm_name,
+    uptime_alarm_name,
+)
 from components.naming import name_prefix as name_prefix
 from components.naming import source_metrics as source_metrics
 
@@ -122,7 +129,7 @@ class Monitoring(pulumi.ComponentResource):
             opts=self._child,
         )
         self.health_check_resources[key] = check
-        alarm_name = f"{prefix}-uptime-{key}"
+        alarm_name = uptime_alarm_name(prefix, key)
         self.health_checks[key] = {"id": check.id, "fqdn": fqdn, "path": endpoint.path,
                                    "expectText": endpoint.expect_text, "alarm": alarm_name}
         self._alarm(
@@ -145,7 +152,7 @@ class Monitoring(pulumi.ComponentResource):
         dims = src.route_dimensions(route_class)
         threshold = src.latency_threshold(p95_ms)
         self._alarm(
-            f"latency-{route_class}-alarm", f"{self._prefix}-p95-{route_class}", self.region,
+            f"latency-{route_class}-alarm", latency_alarm_name(self._prefix, route_class), self.region,
             {"kind": "latency", "metric": f"{src.namespace} {src.latency} p95", "namespace": src.namespace,
              "metricName": src.latency, "stat": "p95", "dimensions": dims, "comparison": ">",
              "threshold": threshold, "unit": src.latency_unit, "thresholdMs": p95_ms, "period": PERIOD,
@@ -169,7 +176,7 @@ class Monitoring(pulumi.ComponentResource):
             for i, metric in enumerate(src.errors)
         ]
         self._alarm(
-            "error-rate-alarm", f"{self._prefix}-error-rate", self.region,
+            "error-rate-alarm", error_rate_alarm_name(self._prefix), self.region,
             {"kind": "errorRate", "metric": f"100 * {' + '.join(src.errors)} / {src.requests}",
              "namespace": src.namespace, "expression": src.error_rate_expression, "dimensions": src.dimensions,
              "comparison": ">", "threshold": percent, "unit": "%", "period": PERIOD,
@@ -192,7 +199,7 @@ class Monitoring(pulumi.ComponentResource):
         """Failed background jobs, always from the app's own namespace."""
         namespace = self.jobs_namespace
         self._alarm(
-            "failed-jobs-alarm", f"{self._prefix}-failed-jobs", self.region,
+            "failed-jobs-alarm", failed_jobs_alarm_name(self._prefix), self.region,
             {"kind": "failedJobs", "metric": f"{namespace} {FAILED_JOBS_METRIC} Sum",
              "namespace": namespace, "metricName": FAILED_JOBS_METRIC, "stat": "Sum", "dimensions": {},
              "comparison": ">=", "threshold": threshold, "unit": "jobs", "period": PERIOD,
@@ -219,7 +226,7 @@ class Monitoring(pulumi.ComponentResource):
 
     def _declare_dashboard(self, cfg: StackConfig) -> None:
         """The dashboard, once the health-check ids and alarm ARNs are known."""
-        self.dashboard_name = f"{self._prefix}-overview"
+        self.dashboard_name = dashboard_name(self._prefix)
         keys = list(self.health_check_resources)
         names = list(self.alarm_resources)
         body = pulumi.Output.all(

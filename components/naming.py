@@ -64,6 +64,42 @@ def name_prefix(project: str, stack: str) -> str:
     return f"{project}-{stack}"
 
 
+def uptime_alarm_name(prefix: str, endpoint_key: str) -> str:
+    return f"{prefix}-uptime-{endpoint_key}"
+
+
+def latency_alarm_name(prefix: str, route_class: str) -> str:
+    return f"{prefix}-p95-{route_class}"
+
+
+def error_rate_alarm_name(prefix: str) -> str:
+    return f"{prefix}-error-rate"
+
+
+def failed_jobs_alarm_name(prefix: str) -> str:
+    return f"{prefix}-failed-jobs"
+
+
+def ses_alarm_name(prefix: str, key: str) -> str:
+    """`key` is one of SES_REPUTATION_KEYS."""
+    return f"{prefix}-ses-{key}"
+
+
+def dashboard_name(prefix: str) -> str:
+    return f"{prefix}-overview"
+
+
+def alarm_names(cfg: StackConfig, project: str, stack: str, default_region: str) -> list[tuple[str, str]]:
+    """(alarm name, region) of every alarm the program declares for this stack, in declaration order."""
+    prefix = name_prefix(project, stack)
+    names = [(uptime_alarm_name(prefix, key), HEALTH_CHECK_REGION) for key in ENDPOINT_KEYS.values()]
+    names += [(latency_alarm_name(prefix, rc), default_region) for rc in cfg.monitoring.route_classes]
+    names += [(error_rate_alarm_name(prefix), default_region), (failed_jobs_alarm_name(prefix), default_region)]
+    if cfg.email.enabled:
+        names += [(ses_alarm_name(prefix, key), cfg.email.ses_region) for key in SES_REPUTATION_KEYS]
+    return names
+
+
 @dataclass(frozen=True)
 class SourceMetrics:
     """Where latency, errors and requests live for one metrics source."""
@@ -143,6 +179,8 @@ def logical_label(label: str) -> str:
 
 #: Easy DKIM always hands out three tokens, one CNAME each.
 DKIM_TOKENS = 3
+#: The SES reputation metrics alarmed on, as they appear in alarm names.
+SES_REPUTATION_KEYS = ("bounce-rate", "complaint-rate")
 #: The SPF record of the MAIL FROM subdomain.
 MAIL_FROM_SPF = "v=spf1 include:amazonses.com ~all"
 

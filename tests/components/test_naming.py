@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from components import alerts, dns, email, monitoring, naming
+from components.config import parse_config
+from tests.components.conftest import plan_program
 
 REPO = Path(__file__).resolve().parents[2]
 PROVIDERS = ("pulumi_aws", "pulumi_cloudflare")
@@ -62,3 +64,14 @@ def test_names_derive_from_project_and_stack() -> None:
     assert naming.ses_feedback_mx("eu-west-1") == "feedback-smtp.eu-west-1.amazonses.com"
     assert naming.dkim_name("abc", "example.com") == "abc._domainkey.example.com"
     assert naming.dkim_target("abc") == "abc.dkim.amazonses.com"
+
+
+def test_alarm_names_are_exactly_the_alarms_the_program_declares(stack_values) -> None:
+    run = plan_program("prod")
+    declared = sorted((r.inputs["name"], r.inputs["region"]) for r in run.resources
+                      if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm")
+    cfg = parse_config(*stack_values("prod"))
+    named = naming.alarm_names(cfg, "launchready", "prod", "eu-west-1")
+    assert sorted(named) == declared
+    assert ("launchready-prod-uptime-homepage", "us-east-1") in named
+    assert ("launchready-prod-ses-bounce-rate", cfg.email.ses_region) in named
