@@ -1,7 +1,8 @@
 """The path model of the stack file at another git revision, for `plan --markdown --base REF`.
 
 The stack file is read with `git show REF:./Pulumi.<stack>.yaml` (relative to the project root, which may
-sit anywhere in the repository), validated like the current one and planned with the current program
+sit anywhere in the repository), validated like the current one (`stackfile.validate`: problems show no
+secret value) and planned with the current program
 under the same mocks, so the comparison shows what the change of the stack file does to the path. A
 stack file that did not exist at REF is a new stack: everything on its path is added.
 """
@@ -14,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from components.config import ConfigError, parse_config
+from components.config import ConfigError
 from launchready.diagram.build import build_model
 from launchready.diagram.model import PathModel, empty_model
 
@@ -58,7 +59,7 @@ def base_model(ref: str, stack: str, root: Path) -> Base:
     """Raises BaseRefError for a bad revision or a stack file at REF that does not validate."""
     from launchready.plan.document import Plan
     from launchready.plan.runner import run_program
-    from launchready.stackfile import read_stack_file
+    from launchready.stackfile import read_stack_file, validate
 
     text = stack_file_at(ref, stack, root)
     if text is None:
@@ -68,7 +69,7 @@ def base_model(ref: str, stack: str, root: Path) -> Base:
         (Path(tmp) / f"Pulumi.{stack}.yaml").write_text(text, encoding="utf-8")
         try:
             stack_file = read_stack_file(stack, Path(tmp))
-            config = parse_config(stack_file.values, stack_file.secret_keys, source=f"{ref}:Pulumi.{stack}.yaml")
+            config = validate(stack_file, Path(tmp))
         except ConfigError as exc:
             raise BaseRefError(f"--base {ref}: the stack file there does not validate:\n{exc.render()}") from None
     run = run_program(stack_file, root)

@@ -20,13 +20,15 @@ from launchready.stackfile import read_stack_file
 Mutate = Callable[[dict[str, Any]], None]
 
 
-def plan_values(stack: str, mutate: Mutate | None = None) -> tuple[Any, dict[str, Any]]:
-    """(config, plan document) of an example stack after `mutate` changed its config map."""
+def plan_values(stack: str, mutate: Mutate | None = None,
+                secrets: frozenset[str] = frozenset()) -> tuple[Any, dict[str, Any]]:
+    """(config, plan document) of an example stack after `mutate` changed its config map; `secrets` are
+    more keys set with `pulumi config set --secret`."""
     sf = read_stack_file(stack, PROJECT_ROOT)
     values = copy.deepcopy(sf.values)
     if mutate is not None:
         mutate(values)
-    sf = dataclasses.replace(sf, values=values)
+    sf = dataclasses.replace(sf, values=values, secret_keys=sf.secret_keys | secrets)
     cfg = parse_config(sf.values, sf.secret_keys, source=sf.path.name)
     return cfg, Plan(sf, cfg, run_program(sf, PROJECT_ROOT), []).to_json()
 

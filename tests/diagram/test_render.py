@@ -68,11 +68,11 @@ def test_thirty_hostnames_with_odd_purposes_stay_grouped_and_readable(model_of: 
 
 
 def test_the_section_shows_no_secret_and_no_value_the_mocks_made_up(planned: Callable[..., Any]) -> None:
-    def plain_webhook(values: dict[str, Any]) -> None:
-        values["launchready:monitoring"]["alertWebhooks"].append(
-            {"name": "pager", "url": "https://hooks.example.com/services/T0KEN/S3CRET"})
+    def second_webhook(values: dict[str, Any]) -> None:
+        values["launchready:monitoring"]["alertWebhooks"].append({"name": "pager", "configKey": "pagerUrl"})
+        values["launchready:pagerUrl"] = "https://hooks.example.com/services/T0KEN/S3CRET"
 
-    cfg, plan = planned("prod", plain_webhook)
+    cfg, plan = planned("prod", second_webhook, frozenset({"launchready:pagerUrl"}))
     text = section(build_model(cfg, plan))
     out = plan["outputs"]
     made_up = ["123456789012", "arn:", out["dnssecDsFields"]["digest"]]

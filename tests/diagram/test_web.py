@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from launchready.diagram.build import build_model
 from launchready.diagram.model import PathModel
 
-REDIRECTS = ["legacy_pricing_html", "legacy_blog", "legacy_creators_signup"]
 WAF = ["block_probes", "ratelimit_login", "ratelimit_password_reset", "ratelimit_api_auth",
        "managed_cloudflare_managed", "managed_owasp"]
 CACHE = ["cache_static_assets", "bypass_authenticated"]
@@ -19,12 +19,22 @@ def refs(model: PathModel, host: str) -> list[str]:
     return [step.key.split("/", 1)[1] for step in path.steps]
 
 
-def test_prod_paths_follow_the_phase_order_and_the_rules_hosts(model_of: Callable[..., PathModel]) -> None:
-    model = model_of("prod")
+def legacy_refs(plan: dict[str, Any]) -> list[str]:
+    """The legacy redirects of the stack, in their order (one per `launchready:redirects.legacy` entry)."""
+    rules = next(r["inputs"]["rules"] for r in plan["resources"]
+                 if r["type"] == "cloudflare:index/ruleset:Ruleset" and r["inputs"]["phase"].endswith("redirect"))
+    return [rule["ref"] for rule in rules if rule["ref"].startswith("legacy_")]
+
+
+def test_prod_paths_follow_the_phase_order_and_the_rules_hosts(planned: Callable[..., Any]) -> None:
+    cfg, plan = planned("prod")
+    model = build_model(cfg, plan)
+    redirects = legacy_refs(plan)
+    assert len(redirects) == len(cfg.redirects.legacy) >= 3
     assert [h.host for h in model.hosts] == ["fanloom.io", "www.fanloom.io", "app.fanloom.io", "api.fanloom.io",
                                              "admin.fanloom.io"]
-    assert refs(model, "fanloom.io") == REDIRECTS + WAF + CACHE
-    assert refs(model, "www.fanloom.io") == [*REDIRECTS, "canonical_host", *WAF, *CACHE]
+    assert refs(model, "fanloom.io") == redirects + WAF + CACHE
+    assert refs(model, "www.fanloom.io") == [*redirects, "canonical_host", *WAF, *CACHE]
     assert refs(model, "app.fanloom.io") == WAF + CACHE
     # Access is the last step; the static-asset cache rule excludes internal hosts, so it is not on admin's path
     assert refs(model, "admin.fanloom.io") == [*WAF, "bypass_authenticated", "access-app-admin"]
