@@ -122,3 +122,28 @@ def spf_include_lookups(domain: str) -> int:
 
 def is_public_email_domain(domain: str) -> bool:
     return domain.strip().lower().rstrip(".").lstrip("@") in PUBLIC_EMAIL_DOMAINS
+
+#: Every AWS region name, all partitions (aws, aws-cn, aws-us-gov, the isolated ones, aws-eusc), from the
+#: `regions` of each partition in botocore's data/endpoints.json (botocore 1.44.8). An `aws:region` or an
+#: `email.sesRegion` outside it is a typo; tests/components/config/test_rules_regions.py re-reads botocore's file.
+AWS_REGIONS: tuple[str, ...] = (
+    "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+    "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
+    "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "eu-central-1",
+    "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
+    "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2",
+    "us-west-1", "us-west-2", "cn-north-1", "cn-northwest-1", "us-gov-east-1", "us-gov-west-1",
+    "us-iso-east-1", "us-iso-west-1", "us-isob-east-1", "us-isob-west-1", "eu-isoe-west-1", "us-isof-east-1",
+    "us-isof-south-1", "eusc-de-east-1",
+)
+
+#: The regions where Amazon SES (the `email` endpoint) runs, from the same file's `services.email.endpoints`
+#: (botocore 1.44.8); the SES v2 API is served by the same email.<region> endpoints.
+SES_REGIONS: tuple[str, ...] = (
+    "af-south-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
+    "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+    "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2",
+    "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1",
+    "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1",
+    "us-west-2", "us-gov-east-1", "us-gov-west-1", "eusc-de-east-1",
+)

@@ -28,6 +28,9 @@ SECRET_PLACEHOLDER = "[secret]"
 #: Provider config keys whose values are shown (they are names, never credentials).
 KNOWN_PROVIDER_KEYS = frozenset({"aws:region", "aws:profile", "cloudflare:accountId"})
 _NAMESPACE = "launchready"
+#: Schema fields that may hold a credential: a webhook URL (`monitoring.alertWebhooks[].url`) must come from
+#: a secret key, and a plaintext one is an error that never shows the URL.
+_SECRET_FIELDS = frozenset({"url"})
 _PART_RE = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 _WEBHOOK_HOSTS_RE = re.compile(
     r"(^|\.)(hooks\.slack\.com|discord(app)?\.com|webhook\.office\.com|outlook\.office\.com|hooks\.zapier\.com|"
@@ -144,7 +147,7 @@ def is_known_field(path: str) -> bool:
         return True
     top, parts = split_path(path)
     namespace, _, area = top.partition(":")
-    if namespace != _NAMESPACE:
+    if namespace != _NAMESPACE or (parts and parts[-1] in _SECRET_FIELDS):
         return False
     annotation = _field(StackConfig, area)
     return annotation is not None and _known(annotation, parts)

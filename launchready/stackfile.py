@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from components.config import NAMESPACE, ConfigError, Problem, StackConfig, parse_config
+from components.config.rules.regions import provider_region_is_real
 from components.config.rules.stacks import environment_matches_stack, zone_not_shared
 from launchready import PROJECT_ROOT
 from launchready.common.project import project_root  # noqa: F401 (re-exported: one project_root)
@@ -247,8 +248,10 @@ def validate(sf: StackFile, root: Path | None = None) -> StackConfig:
     try:
         cfg = parse_config(sf.values, sf.secret_keys, source=sf.path.name)
     except ConfigError as exc:
+        exc.problems[:0] = provider_region_is_real(sf.values)
         raise redact_error(exc, sf.values) from None
-    problems = list(environment_matches_stack(cfg, sf.stack))
+    problems = list(provider_region_is_real(sf.values))
+    problems += environment_matches_stack(cfg, sf.stack)
     problems += _sibling_problems(sf, cfg, root or sf.path.parent)
     if problems:
         raise redact_error(ConfigError(problems, sf.path.name), sf.values)

@@ -10,7 +10,8 @@ from importlib import import_module
 from components.config.rules.registry import RULES, Rule, check, rule
 
 #: The area modules of this package, in the order their problems are reported.
-AREAS = ("zone", "access", "redirects", "tls", "cache", "waf", "email", "secrets", "monitoring")
+AREAS = ("zone", "access", "redirects", "tls", "cache", "waf", "email", "secrets", "monitoring", "regions",
+         "limits")
 
 for _area in AREAS:
     import_module(f"{__name__}.{_area}")

@@ -48,3 +48,20 @@ def log_retention_cloudwatch_accepts(cfg: StackConfig) -> Iterator[Problem]:
                 "CloudWatch accepts only " + ", ".join(map(str, CLOUDWATCH_RETENTION_DAYS)),
                 value=str(days),
             )
+
+
+@rule
+def webhook_urls_come_from_secrets(cfg: StackConfig) -> Iterator[Problem]:
+    """Whoever has a chat or paging webhook URL can post to the channel: it is a credential, so it comes from
+    a secret config key (the stack file then holds only ciphertext), never from the plaintext url field."""
+    for i, hook in enumerate(cfg.monitoring.alert_webhooks):
+        if hook.url is not None:
+            name = "".join(part.capitalize() for part in hook.name.split("-"))
+            config_key = f"{name[:1].lower()}{name[1:]}WebhookUrl"
+            yield Problem(
+                key(f"monitoring.alertWebhooks[{i}].url"),
+                "a webhook URL is a credential (anyone holding it can post alerts) and must come from a secret "
+                "config key",
+                fix=f"pulumi config set --secret launchready:{config_key} '<url>', then write "
+                f"configKey: {config_key} instead of url and remove the plaintext",
+            )

@@ -88,3 +88,18 @@ def rate_limit_methods_on_the_plan(cfg: StackConfig) -> Iterator[Problem]:
                 value=",".join(limit.methods),
                 fix="remove methods (the limit then counts every method) or upgrade the plan",
             )
+
+
+@rule
+def rate_limit_paths_are_exact(cfg: StackConfig) -> Iterator[Problem]:
+    """A rate limit matches its path with `eq`, so a `*` is a literal character and the limit would never
+    count the requests it was meant for."""
+    for i, limit in enumerate(cfg.waf.rate_limits):
+        if "*" in limit.path:
+            yield Problem(
+                key(f"waf.rateLimits[{i}].path"),
+                'the path is matched exactly, so "*" is not a wildcard here: this limit would only count '
+                "requests for a path with a literal star in it",
+                value=limit.path,
+                fix="write the exact path of the endpoint (e.g. /login); add one limit per endpoint to protect",
+            )
