@@ -24,8 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "handover": ("launchready.handover.cli", "generate the Markdown handover document"),
     "scan": ("launchready.scan.cli", "scan the working tree, git history and stack files for secrets"),
     "init": ("launchready.init.cli", "write Pulumi.yaml and the staging/prod stack files for a new product"),
+    "adopt": ("launchready.adopt.cli", "take over an existing zone and SES identity: stack config + import file"),
     "load": ("launchready.load.cli", "load test of the critical flows against the stack's latency thresholds"),
     "drill": ("launchready.drill.cli", "set every alarm to ALARM, confirm it reaches someone, set it back to OK"),
+    "ratelimit": ("launchready.ratelimit.cli", "opt-in probe: each declared rate limit answers 429 or a challenge"),
 }
 
 
