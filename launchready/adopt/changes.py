@@ -1,0 +1,170 @@
+"""Pass 1 of adopt: which live records the stack config must gain so that the program declares them.
+
+A record the program already declares (same name, type and content) needs nothing. Others become extra
+records, web hostnames (proxied ones), CAA issuers or SPF senders, or are set aside with the reason.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from components.config import StackConfig
+from launchready.adopt.declared import DNS_RECORD, Declared
+from launchready.adopt.model import LiveRecord
+from launchready.adopt.records import (
+    EXTRA_RECORD_DEFAULT_TTL,
+    caa_data,
+    declared_record,
+    fqdn,
+    is_dkim_of_ses,
+    is_dmarc,
+    is_spf,
+    purpose_of,
+    record_key,
+    relative_label,
+    spf_terms,
+)
+
+_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+EXTRA_TYPES = ("MX", "TXT", "CNAME", "A", "AAAA", "SRV")
+WEB_TYPES = ("A", "AAAA", "CNAME")
+
+
+@dataclass
+class ConfigChanges:
+    """What adopt writes into the stack file. Keys are the record keys (see records.record_key)."""
+
+    extra_records: list[dict[str, Any]] = field(default_factory=list)
+    hostnames: dict[str, dict[str, Any]] = field(default_factory=dict)
+    spf_senders: list[str] = field(default_factory=list)
+    caa_issuers: list[str] = field(default_factory=list)
+    caa_report_email: str | None = None
+    added: set[tuple[Any, ...]] = field(default_factory=set)
+    ignored: dict[tuple[Any, ...], str] = field(default_factory=dict)
+
+    def empty(self) -> bool:
+        return not (self.extra_records or self.hostnames or self.spf_senders or self.caa_issuers
+                    or self.caa_report_email)
+
+
+def ignore_reason(record: LiveRecord, cfg: StackConfig, other_stacks: dict[str, str]) -> str | None:
+    """Why a record is none of this stack's business, or None."""
+    if record.managed:
+        return f"managed by Cloudflare ({record.managed}); left as is"
+    if record.type == "SOA":
+        return "the zone's SOA record is Cloudflare's"
+    label = relative_label(record.name, cfg.domain)
+    if label is None:
+        return f"outside this stack's domain {cfg.domain}"
+    for stack, domain in other_stacks.items():
+        if record.name == domain or record.name.endswith("." + domain):
+            return f"belongs to stack {stack} ({domain})"
+    if record.type == "NS" and label == "@":
+        return "Cloudflare's nameservers (NS at the apex)"
+    return None
+
+
+def _slot_conflict(record: LiveRecord, declared: list[LiveRecord]) -> bool:
+    """Same name as a declared web record (A/AAAA/CNAME), other content or type: a decision is needed."""
+    if record.type not in WEB_TYPES:
+        return False
+    return any(d.name == record.name and d.type in WEB_TYPES for d in declared)
+
+
+def _same_singleton(record: LiveRecord, declared: list[LiveRecord]) -> bool:
+    """The program declares this name's SPF or DMARC record: the live one is adopted and updated."""
+    return any(d.name == record.name and ((is_spf(d) and is_spf(record)) or (is_dmarc(d) and is_dmarc(record)))
+               for d in declared)
+
+
+def _public_ip(content: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(content)
+    except ValueError:
+        return True  # a host name
+    return not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_unspecified)
+
+
+def _extra(record: LiveRecord, label: str) -> dict[str, Any]:
+    ttl = record.ttl if 60 <= record.ttl <= 86400 else EXTRA_RECORD_DEFAULT_TTL
+    row: dict[str, Any] = {"name": label, "type": record.type, "content": record.content}
+    if record.type in ("MX", "SRV"):
+        row["priority"] = record.priority if record.priority is not None else 10
+    row.update(ttl=ttl, purpose=purpose_of(record), owner="platform")
+    return row
+
+
+def _add_caa(record: LiveRecord, cfg: StackConfig, changes: ConfigChanges) -> str | None:
+    data = caa_data(record)
+    if data is None or data[0] != 0:
+        return "a CAA record with flags other than 0 is not declarable; left as is"
+    _, tag, value = data
+    if tag == "issue" and value and ";" not in value:
+        if value not in cfg.dns.caa_issuers and value not in changes.caa_issuers:
+            changes.caa_issuers.append(value)
+        return None
+    if tag == "iodef" and value.startswith("mailto:") and cfg.dns.caa_report_email is None:
+        changes.caa_report_email = value[len("mailto:"):]
+        return None
+    return f"CAA {tag} {value} is not declarable in launchready:dns; left as is"
+
+
+def _add_spf(record: LiveRecord, cfg: StackConfig, changes: ConfigChanges) -> None:
+    have = {s.lower() for s in cfg.email.spf.extra_senders} | {s.lower() for s in changes.spf_senders}
+    for term in spf_terms(record.content):
+        if term.lower() not in have and term.lower() != "include:amazonses.com":
+            changes.spf_senders.append(term)
+            have.add(term.lower())
+
+
+def _add(record: LiveRecord, label: str, cfg: StackConfig, changes: ConfigChanges) -> str | None:
+    """Add the record to the config; the reason it cannot be, or None."""
+    if record.type == "CAA":
+        return _add_caa(record, cfg, changes)
+    if record.type not in EXTRA_TYPES:
+        return f"{record.type} records are not declared by the program; left as is"
+    if label != "@" and not _LABEL_RE.match(label):
+        return (f"launchready:dns.extraRecords names are one plain label (a-z, 0-9, -), not {label!r}; "
+                "left as is (Pulumi will not touch it)")
+    if record.type in WEB_TYPES and record.proxied:
+        if label == "@" or not _public_ip(record.content):
+            return "a proxied record on a private address is not declarable; left as is"
+        changes.hostnames[label] = {"origin": fqdn(record.content) if record.type == "CNAME" else record.content,
+                                    "purpose": f"{record.type} record adopted from the live zone",
+                                    "owner": "platform"}
+        return None
+    if label in cfg.hostnames and record.type in WEB_TYPES:
+        return "same name as a web hostname"
+    changes.extra_records.append(_extra(record, label))
+    return None
+
+
+def propose(declared: Declared, records: list[LiveRecord], other_stacks: dict[str, str]) -> ConfigChanges:
+    cfg = declared.config
+    planned = [declared_record(r.inputs) for r in declared.of_type(DNS_RECORD)]
+    keys = {record_key(d) for d in planned}
+    changes = ConfigChanges()
+    for record in records:
+        key = record_key(record)
+        reason = ignore_reason(record, cfg, other_stacks)
+        if reason:
+            changes.ignored[key] = reason
+            continue
+        if key in keys or (cfg.email.enabled and is_dkim_of_ses(record)):
+            continue
+        if _slot_conflict(record, planned):
+            continue  # decided in pass 2: a conflict
+        if _same_singleton(record, planned):
+            if is_spf(record) and record.name == cfg.domain and cfg.email.enabled:
+                _add_spf(record, cfg, changes)
+            continue
+        label = relative_label(record.name, cfg.domain) or ""
+        why = _add(record, label, cfg, changes)
+        if why:
+            changes.ignored[key] = why
+        else:
+            changes.added.add(key)
+    return changes

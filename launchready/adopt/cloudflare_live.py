@@ -1,0 +1,166 @@
+"""The live zone through the Cloudflare API (the official SDK), read only: records, rulesets, zone settings.
+
+Every API failure becomes an AdoptError that says which call failed, why (the API's own error messages) and
+the fix (the permission the token lacks, wait and retry...). The token is never part of a message.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import cloudflare
+
+from launchready.adopt.model import AdoptError, LiveRecord, LiveRuleset, LiveZone
+from launchready.adopt.records import fqdn
+
+TOKEN_ENV = "CLOUDFLARE_API_TOKEN"
+PER_PAGE = 100
+T = TypeVar("T")
+
+
+def _api_errors(exc: cloudflare.APIError) -> str:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    errors = body.get("errors") if isinstance(body, dict) else None
+    parts = []
+    for err in errors or []:
+        if isinstance(err, dict):
+            code = err.get("code")
+            parts.append(f"{err.get('message', '')}{f' (code {code})' if code is not None else ''}".strip())
+    return "; ".join(p for p in parts if p)
+
+
+def _explain(exc: Exception, what: str, permission: str) -> AdoptError:
+    if isinstance(exc, cloudflare.AuthenticationError):
+        detail = _api_errors(exc) or "the token was not accepted"
+        return AdoptError(f"Cloudflare API: {what} failed: 401 {detail}. Check {TOKEN_ENV}: it must be an API "
+                          "token (not a global API key) that is still active")
+    if isinstance(exc, cloudflare.PermissionDeniedError):
+        detail = _api_errors(exc) or "forbidden"
+        return AdoptError(f"Cloudflare API: {what} failed: 403 {detail}. The token lacks {permission} on this "
+                          "zone: add it to the token (My Profile > API Tokens) and re-run")
+    if isinstance(exc, cloudflare.NotFoundError):
+        return AdoptError(f"Cloudflare API: {what} failed: 404 {_api_errors(exc) or 'not found'}. Check "
+                          "launchready:zone.zoneId in the stack file and that the token covers this zone")
+    if isinstance(exc, cloudflare.RateLimitError):
+        after = exc.response.headers.get("retry-after")
+        wait = f" (the API asked to wait {after} s)" if after else ""
+        return AdoptError(f"Cloudflare API: {what} failed: 429 rate limited{wait}, still after retrying. "
+                          "Wait a few minutes and re-run; nothing was written")
+    if isinstance(exc, cloudflare.APIStatusError):
+        return AdoptError(f"Cloudflare API: {what} failed: HTTP {exc.status_code} "
+                          f"{_api_errors(exc) or 'server error'}. Re-run later; nothing was written")
+    if isinstance(exc, cloudflare.APITimeoutError):
+        return AdoptError(f"Cloudflare API: {what} timed out. Check the network or --api-base and re-run")
+    if isinstance(exc, cloudflare.APIConnectionError):
+        return AdoptError(f"Cloudflare API: {what}: cannot connect ({exc.__cause__ or exc}). Check the network "
+                          "or --api-base")
+    if isinstance(exc, cloudflare.APIResponseValidationError):
+        return AdoptError(f"Cloudflare API: {what}: the answer is not the API's documented shape")
+    raise exc
+
+
+def _call(what: str, permission: str, fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except cloudflare.APIError as exc:
+        raise _explain(exc, what, permission) from None
+
+
+def client_from_env(api_base: str | None, *, max_retries: int = 2, timeout: float = 20.0) -> cloudflare.Cloudflare:
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        raise AdoptError(f"{TOKEN_ENV} is not set: create a read-only API token (Zone: Read, DNS: Read, Zone "
+                         "Settings: Read, and read access to the zone's rulesets) and export it, or use "
+                         "--zone-file with the zone's BIND export")
+    return cloudflare.Cloudflare(api_token=token, base_url=api_base, max_retries=max_retries, timeout=timeout)
+
+
+def _int(value: Any, default: int | None = None) -> int | None:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def _record(raw: dict[str, Any]) -> LiveRecord:
+    meta = raw.get("meta") if isinstance(raw.get("meta"), dict) else {}
+    managed = None
+    for flag in ("read_only", "managed_by_apps", "managed_by_argo_tunnel", "email_routing"):
+        if meta.get(flag):
+            managed = flag.replace("_", " ")
+    data = raw.get("data") if isinstance(raw.get("data"), dict) else None
+    return LiveRecord(
+        id=str(raw.get("id") or "") or None,
+        name=fqdn(str(raw.get("name", ""))),
+        type=str(raw.get("type", "")).upper(),
+        content=str(raw.get("content") or ""),
+        proxied=bool(raw.get("proxied") or False),
+        ttl=_int(raw.get("ttl"), 1) or 1,
+        priority=_int(raw.get("priority")),
+        data=data,
+        managed=managed,
+    )
+
+
+def _pages(first: Any) -> Iterable[Any]:
+    """Every page of a page/per_page listing, stopping at result_info.total_pages (no extra empty call)."""
+    page = first
+    while True:
+        yield page
+        info = getattr(page, "result_info", None)
+        total = getattr(info, "total_pages", None) if info is not None else None
+        current = getattr(info, "page", None) if info is not None else None
+        if total is not None and current is not None and current >= total:
+            return
+        if not page.has_next_page():
+            return
+        page = page.get_next_page()
+
+
+def read_records(client: cloudflare.Cloudflare, zone_id: str) -> list[LiveRecord]:
+    def fetch() -> list[LiveRecord]:
+        first = client.dns.records.list(zone_id=zone_id, per_page=PER_PAGE, page=1)
+        out: list[LiveRecord] = []
+        for page in _pages(first):
+            out += [_record(item.to_dict()) for item in page.result or []]
+        return out
+
+    return _call("listing the DNS records", "Zone > DNS > Read", fetch)
+
+
+def read_rulesets(client: cloudflare.Cloudflare, zone_id: str) -> list[LiveRuleset]:
+    def fetch() -> list[LiveRuleset]:
+        out = []
+        for item in client.rulesets.list(zone_id=zone_id):
+            raw = item.to_dict()
+            out.append(LiveRuleset(str(raw.get("id", "")), str(raw.get("name", "")), str(raw.get("kind", "")),
+                                   str(raw.get("phase", ""))))
+        return out
+
+    return _call("listing the zone's rulesets", "read access to the zone's rulesets (e.g. Zone WAF Read, "
+                 "Single Redirect Rules Read, Cache Rules Read)", fetch)
+
+
+def read_settings(client: cloudflare.Cloudflare, zone_id: str, setting_ids: Iterable[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for setting in sorted(set(setting_ids)):
+        got = _call(f"reading the zone setting {setting}", "Zone > Zone Settings > Read",
+                    lambda s=setting: client.zones.settings.get(s, zone_id=zone_id))  # type: ignore[misc]
+        raw = got.to_dict() if got is not None and hasattr(got, "to_dict") else {}
+        out[setting] = raw.get("value")
+    return out
+
+
+def read_zone(client: cloudflare.Cloudflare, zone_id: str, setting_ids: Iterable[str]) -> LiveZone:
+    zone = _call("reading the zone", "Zone > Zone > Read", lambda: client.zones.get(zone_id=zone_id))
+    name = fqdn(str(getattr(zone, "name", "") or ""))
+    return LiveZone(
+        zone_id=zone_id,
+        name=name,
+        source="api",
+        records=read_records(client, zone_id),
+        rulesets=read_rulesets(client, zone_id),
+        settings=read_settings(client, zone_id, setting_ids),
+    )

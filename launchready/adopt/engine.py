@@ -1,0 +1,174 @@
+"""adopt as data: read the live zone (API or zone file) and AWS, map it onto the stack, build the files."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from components.config import ConfigError
+from launchready.adopt import importfile, stackedit
+from launchready.adopt.changes import ConfigChanges, propose
+from launchready.adopt.declared import ZONE_SETTING, Declared, declare, declare_text
+from launchready.adopt.matching import match_records, record_adoptions
+from launchready.adopt.model import CONFLICT, AdoptError, LiveAws, LiveZone, RecordResult, ResourceAdoption
+from launchready.adopt.resources import aws_resources, aws_wanted, rulesets, zone_settings
+from launchready.stackfile import read_stack_file
+
+
+@dataclass
+class AdoptOptions:
+    stack: str
+    root: Path
+    zone_file: Path | None = None
+    api_base: str | None = None
+    aws_endpoint_url: str | None = None
+    no_aws: bool = False
+    dry_run: bool = False
+    max_retries: int = 2
+
+
+@dataclass
+class Outcome:
+    """What adopt found and (unless a dry run) wrote."""
+
+    stack: str
+    stack_path: Path
+    zone: LiveZone
+    records: list[RecordResult]
+    resources: list[ResourceAdoption]
+    changes: ConfigChanges
+    import_doc: dict[str, Any]
+    aws_checked: bool
+    dropped: list[str] = field(default_factory=list)
+    written: dict[str, bool] = field(default_factory=dict)
+    new_stack_text: str | None = None
+
+    @property
+    def conflicts(self) -> list[RecordResult]:
+        return [r for r in self.records if r.status == CONFLICT]
+
+    def saved_document(self) -> dict[str, Any]:
+        """adopt-<stack>.json: what the plan reads to show "adopt, then update" (stable across runs)."""
+        return {"stack": self.stack, "zone": {"id": self.zone.zone_id, "name": self.zone.name},
+                "source": self.zone.source, "resources": [r.to_json() for r in self.resources]}
+
+    def to_json(self) -> dict[str, Any]:
+        counts = Counter(r.status for r in self.records)
+        return {
+            **self.saved_document(),
+            "records": [r.to_json() for r in self.records],
+            "configChanges": {
+                "extraRecords": self.changes.extra_records,
+                "hostnames": self.changes.hostnames,
+                "spfExtraSenders": self.changes.spf_senders,
+                "caaIssuers": self.changes.caa_issuers,
+                "caaReportEmail": self.changes.caa_report_email,
+            },
+            "importFile": self.import_doc,
+            "awsChecked": self.aws_checked,
+            "droppedImports": self.dropped,
+            "written": self.written,
+            "summary": {
+                "records": dict(sorted(counts.items())),
+                "imports": len(self.import_doc["resources"]),
+                "conflicts": counts.get(CONFLICT, 0),
+                "protect": sorted(r.urn for r in self.resources if r.protect),
+            },
+        }
+
+
+def _live_zone(opts: AdoptOptions, declared: Declared) -> LiveZone:
+    cfg = declared.config
+    if opts.zone_file is not None:
+        from launchready.adopt.zonefile import read_zone_file
+
+        return read_zone_file(opts.zone_file, cfg.zone.zone_id, cfg.domain)
+    from launchready.adopt.cloudflare_live import client_from_env, read_zone
+
+    client = client_from_env(opts.api_base, max_retries=opts.max_retries)
+    settings = [str(r.inputs.get("settingId")) for r in declared.of_type(ZONE_SETTING)]
+    return read_zone(client, cfg.zone.zone_id, settings)
+
+
+def _check_zone(zone: LiveZone, declared: Declared) -> None:
+    domain = declared.config.domain
+    if zone.name and not (domain == zone.name or domain.endswith("." + zone.name)):
+        where = "the zone file is for" if zone.source == "zone-file" else f"zone {zone.zone_id} is"
+        raise AdoptError(f"{where} {zone.name}, but the stack's domain is {domain}: check "
+                         "launchready:zone.zoneId and launchready:zone.domain (or the --zone-file)")
+
+
+def _other_stacks(opts: AdoptOptions, domain: str) -> dict[str, str]:
+    """Other stacks of this project whose domain lies inside this one (staging.example.com in example.com)."""
+    out: dict[str, str] = {}
+    for path in sorted(opts.root.glob("Pulumi.*.yaml")):
+        stack = path.name[len("Pulumi."):-len(".yaml")]
+        if stack == opts.stack:
+            continue
+        try:
+            zone = read_stack_file(stack, opts.root).values.get("launchready:zone")
+        except ConfigError:
+            continue
+        other = str(zone.get("domain", "")).lower().rstrip(".") if isinstance(zone, dict) else ""
+        if other.endswith("." + domain):
+            out[stack] = other
+    return out
+
+
+def _with_changes(opts: AdoptOptions, declared: Declared, changes: ConfigChanges) -> tuple[Declared, str | None]:
+    if changes.empty():
+        return declared, None
+    doc = stackedit.apply(stackedit.load(declared.stack_file.path), changes, declared.config)
+    text = stackedit.dump(doc)
+    try:
+        return declare_text(opts.stack, opts.root, text), text
+    except ConfigError as exc:
+        raise AdoptError("the live records cannot all be written into the stack config:\n" + exc.render()
+                         + "\n  fix: adjust the stack file (or the zone) and re-run adopt") from None
+
+
+def _dropped(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
+    if not old:
+        return []
+    keep = {(e["type"], e["name"], e["id"]) for e in new["resources"]}
+    return [f"{e.get('type')} {e.get('name')} {e.get('id')}" for e in old.get("resources", [])
+            if isinstance(e, dict) and (e.get("type"), e.get("name"), e.get("id")) not in keep]
+
+
+def adopt(opts: AdoptOptions) -> Outcome:
+    """Raises AdoptError (live reads, unusable input) or ConfigError (the stack file itself)."""
+    first = declare(read_stack_file(opts.stack, opts.root), opts.root)
+    zone = _live_zone(opts, first)
+    _check_zone(zone, first)
+    changes = propose(first, zone.records, _other_stacks(opts, first.config.domain))
+    declared, new_text = _with_changes(opts, first, changes)
+    aws = LiveAws()
+    if not opts.no_aws:
+        from launchready.adopt.aws_live import read_aws
+
+        aws = read_aws(*aws_wanted(declared), endpoint_url=opts.aws_endpoint_url)
+    records = match_records(declared, zone, aws, changes)
+    resources = (record_adoptions(records, declared) + rulesets(declared, zone) + zone_settings(declared, zone)
+                 + aws_resources(declared, aws))
+    doc = importfile.build(resources, declared.stack_urn)
+    path = importfile.import_path(opts.root, opts.stack)
+    outcome = Outcome(opts.stack, declared.stack_file.path, zone, records, resources, changes, doc, aws.checked,
+                      dropped=_dropped(importfile.read(path), doc), new_stack_text=new_text)
+    if not opts.dry_run:
+        write(outcome, opts.root)
+    return outcome
+
+
+def write(outcome: Outcome, root: Path) -> None:
+    import json
+
+    written = {"stackFile": False, "importFile": False, "adoptFile": False}
+    if outcome.new_stack_text is not None:
+        written["stackFile"] = importfile.write_if_changed(outcome.stack_path, outcome.new_stack_text)
+    written["importFile"] = importfile.write_if_changed(importfile.import_path(root, outcome.stack),
+                                                        importfile.text(outcome.import_doc))
+    written["adoptFile"] = importfile.write_if_changed(
+        importfile.adopt_path(root, outcome.stack), json.dumps(outcome.saved_document(), indent=2) + "\n")
+    outcome.written = written
