@@ -1,4 +1,4 @@
-"""`launchready plan --stack NAME [--json]`: what `pulumi preview` would create, offline.
+"""`launchready plan --stack NAME [--json | --markdown [--base REF]]`: what `pulumi preview` would create, offline.
 
 Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 config or usage error.
 """
@@ -20,6 +20,11 @@ from launchready.common.project import ProjectError, StackTarget, announce, reso
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     add_stack_arguments(parser, json_help="print the plan document as JSON")
     parser.add_argument("--no-policies", action="store_true", help="skip the policy pack")
+    parser.add_argument("--markdown", action="store_true",
+                        help="print the plan summary as Markdown with the request-path diagrams (for a pull request)")
+    parser.add_argument("--base", metavar="REF", default=None,
+                        help="with --markdown: mark what the change does to the path, compared with the stack "
+                             "file at git revision REF (e.g. origin/main)")
     parser.add_argument("--debug", action="store_true", help="show a traceback when the program itself fails")
 
 
@@ -53,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
     except ProjectError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitStatus.USAGE
+    if (args.base is not None and not args.markdown) or (args.markdown and args.json):
+        print("error: --base needs --markdown, and --markdown and --json exclude each other", file=sys.stderr)
+        return ExitStatus.USAGE
     announce(target, json_output=args.json)
     if sys.stderr.isatty():
         print(f"planning stack {target.stack} offline (Pulumi mocks, no credentials)...", file=sys.stderr)
@@ -60,7 +68,14 @@ def run(args: argparse.Namespace) -> int:
         plan = build_or_explain(target, with_policies=not args.no_policies, debug=args.debug)
     if plan is None:
         return ExitStatus.USAGE
-    if args.json:
+    if args.markdown:
+        from launchready.plan.markdown import markdown_or_explain
+
+        text = markdown_or_explain(plan, target.root, args.base)
+        if text is None:
+            return ExitStatus.USAGE
+        sys.stdout.write(text)
+    elif args.json:
         json.dump({**plan.to_json(), **target.to_json()}, sys.stdout, indent=2, sort_keys=False)
         sys.stdout.write("\n")
     else:
