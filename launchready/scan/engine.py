@@ -14,6 +14,7 @@ from launchready.scan import gitrepo, named
 from launchready.scan.baseline import Baseline, BaselineError
 from launchready.scan.detector import Blob, new_lines, scan_files, scan_history, settings
 from launchready.scan.findings import HISTORY, STACK_PLAINTEXT, TREE, Finding
+from launchready.scan.publicids import public_hashes, without_public_ids
 from launchready.scan.stackfiles import is_stack_file, scan_stack_text
 
 
@@ -110,6 +111,7 @@ def scan(
         result.settings = in_force
         say(f"scanning {len(files)} files")
         tree = scan_files(root, files, TREE)
+        public: dict[str, set[str]] = {}
         for name in files:
             text = _read_text(root / name)
             if text is None:
@@ -117,7 +119,8 @@ def scan(
             tree.extend(named.scan_lines(name, enumerate(text.splitlines(), start=1), TREE))
             if is_stack_file(name):
                 tree.extend(scan_stack_text(name, text, TREE))
-        tree = _prefer_specific(tree)
+                public.setdefault(name, set()).update(public_hashes(text))
+        tree = _prefer_specific(without_public_ids(tree, public))
 
         past: list[Finding] = []
         if history:
@@ -135,6 +138,8 @@ def scan(
                 if is_stack_file(blob.path):
                     text = blob.content.decode("utf-8", "replace")
                     found.extend(scan_stack_text(blob.path, text, HISTORY, blob.commit))
+                    public.setdefault(blob.path, set()).update(public_hashes(text))
+            found = without_public_ids(found, public)
             # history order (oldest first): the first finding of a secret names the commit that added it
             order = {(v.commit, v.path): i for i, v in enumerate(versions)}
             found.sort(key=lambda f: (order.get((f.commit or "", f.path), 0), f.line))

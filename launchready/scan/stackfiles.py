@@ -96,18 +96,49 @@ def _walk(
             yield _Hit(key_path, top_key, nested, node.start_mark.line + 1, value, why)
 
 
+#: list items whose schema takes `configKey: <key>` in place of a value (the key is set with --secret)
+_CONFIG_KEY_LISTS = ("secrets.items[", "monitoring.alertWebhooks[")
+
+
+def derived_key(key_path: str) -> str:
+    """The camelCase config key to hold a nested value once it is made a Pulumi secret, e.g.
+    monitoring.alertWebhooks[1].url gives monitoringAlertWebhooks1Url (a first item's index is left out);
+    at most 63 characters."""
+    path = key_path.split(":", 1)[-1]
+    parts = [p for p in re.split(r"[.\[\]]+", path) if p and p != "0"]
+    words = [re.sub(r"[^A-Za-z0-9]", "", p) for p in parts]
+    words = [w for w in words if w] or ["secretValue"]
+    key = words[0][0].lower() + words[0][1:] + "".join(w[0].upper() + w[1:] for w in words[1:])
+    return ("s" + key if not key[0].isalpha() else key)[:63]
+
+
+def _top_fix(hit: _Hit, name: str, stack: str | None, stack_opt: str) -> str:
+    if not stack:  # the project file: config defaults cannot be secret; set it per stack instead
+        return f"pulumi config set --secret {hit.top_key} '<value>'{stack_opt} (then remove the plaintext from {name})"
+    if ":" in hit.top_key:
+        return (f"pulumi config set --secret {hit.top_key} '<value>'{stack_opt} (it replaces the plaintext line "
+                f"{hit.line} of {name} with a secure: value)")
+    return (f"pulumi config set --secret <project>:{hit.top_key} '<value>'{stack_opt}, then delete line {hit.line} "
+            f"of {name} (the bare `{hit.top_key}:` key, which the command does not replace)")
+
+
 def _fix(hit: _Hit, path: str) -> str:
+    """The exact commands that move the plaintext into a Pulumi secret, and the line to remove."""
     stack = _stack_name(path)
     stack_opt = f" --stack {stack}" if stack else " --stack <each stack>"
     name = PurePosixPath(path).name
     if not hit.nested:
-        then = "it replaces the plaintext line" if stack else f"then remove the plaintext from {name}"
-        return f"pulumi config set --secret {hit.top_key} '<value>'{stack_opt} ({then})"
+        return _top_fix(hit, name, stack, stack_opt)
     namespace = hit.top_key.split(":", 1)[0] if ":" in hit.top_key else "<project>"
-    return (
-        f"pulumi config set --secret {namespace}:<someKey> '<value>'{stack_opt}, "
-        f"reference it (configKey: <someKey>) and remove the plaintext from {name}"
-    )
+    new_key = derived_key(hit.key_path)
+    command = f"pulumi config set --secret {namespace}:{new_key} '<value>'{stack_opt}"
+    leaf = re.split(r"[.\]]", hit.key_path)[-1] or "value"
+    inner = hit.key_path.split(":", 1)[-1]
+    if inner.startswith(_CONFIG_KEY_LISTS) and "]." in inner:
+        return f"{command}, then replace `{leaf}: ...` on line {hit.line} of {name} with `configKey: {new_key}`"
+    return (f"delete the plaintext from line {hit.line} of {name} (`{leaf}` takes no secret); if the program needs "
+            f"it, keep it as its own secret ({command}) and reference it with configKey where the schema takes one "
+            "(secrets.items[], monitoring.alertWebhooks[])")
 
 
 def scan_stack_text(path: str, text: str, source: str, commit: str | None = None) -> list[Finding]:

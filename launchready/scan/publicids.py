@@ -1,0 +1,77 @@
+"""Public identifiers every stack file holds, which are not secrets and must not fail the scan.
+
+A Cloudflare zone id and account id (32 hex characters), an AWS account id (12 digits), the ids of
+Cloudflare rulesets, lists and identity providers (hex or UUIDs) and ARNs are printed in dashboards, API
+URLs and error messages; knowing one grants nothing. detect-secrets' entropy plugins flag them anyway, so
+an adopter's own stack file would fail the scan. Only the entropy findings on such values in stack files
+are dropped: a value under a secret-like key, a credential URL, or any other detector's finding stays.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import yaml
+
+from components.config import is_secret_like_key
+from launchready.scan.findings import Finding, hash_secret
+
+#: detect-secrets' generic types that public ids trip; other types are never dropped
+ENTROPY_TYPES = frozenset({"Hex High Entropy String", "Base64 High Entropy String"})
+
+#: keys that name an identifier: zoneId, accountId, awsAccountId, allowedAccountIds, rulesetId, zone_id, ...
+_ID_KEY_RE = re.compile(r"(?:^|[a-z0-9_])(?:id|ids|Id|Ids|ID|IDs|arn|Arn|ARN|arns|Arns)$")
+#: what an identifier looks like: Cloudflare's 32 hex, a UUID, an AWS account id
+_ID_VALUE_RE = re.compile(
+    r"^(?:[0-9a-f]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\d{12})$"
+)
+_ARN_RE = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:\S+$")
+_TOKEN_RES = (re.compile(r"[A-Za-z0-9+/=_-]{8,}"), re.compile(r"[A-Za-z0-9_-]{8,}"))
+
+
+def _scalars(node: yaml.Node, key: str) -> Iterator[tuple[str, str]]:
+    """(owning key, value) for every string scalar under `node`."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode):
+                yield from _scalars(v, str(k.value))
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _scalars(item, key)
+    elif isinstance(node, yaml.ScalarNode):
+        yield key, str(node.value)
+
+
+def public_values(text: str) -> set[str]:
+    """The strings in a stack file's text that are public identifiers (and the id-like parts of its ARNs)."""
+    try:
+        doc = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return set()
+    if doc is None:
+        return set()
+    found: set[str] = set()
+    for key, value in _scalars(doc, ""):
+        bare = key.rsplit(":", 1)[-1].rsplit(".", 1)[-1]
+        if is_secret_like_key(bare):
+            continue
+        if _ARN_RE.match(value):
+            found.add(value)
+            for token_re in _TOKEN_RES:
+                found.update(token_re.findall(value))
+        elif _ID_KEY_RE.search(bare) and _ID_VALUE_RE.match(value):
+            found.add(value)
+    return found
+
+
+def public_hashes(text: str) -> set[str]:
+    """The detect-secrets hashes of the public identifiers in a stack file's text."""
+    return {hash_secret(value) for value in public_values(text)}
+
+
+def without_public_ids(findings: list[Finding], public: dict[str, set[str]]) -> list[Finding]:
+    """`findings` less the entropy hits on a public identifier of the stack file they are in (`public`: path ->
+    public_hashes of any version of that file)."""
+    return [f for f in findings
+            if not (f.type in ENTROPY_TYPES and f.hashed_secret in public.get(f.path, ()))]
