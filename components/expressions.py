@@ -8,7 +8,10 @@ appears in the Cookie header.
 
 from __future__ import annotations
 
-from components.config import StackConfig
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from components.config import StackConfig
 
 WELL_KNOWN = "/.well-known/"
 #: Cloudflare's limit on the length of one rule expression.
