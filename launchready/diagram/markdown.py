@@ -8,7 +8,11 @@ can close the fence.
 
 from __future__ import annotations
 
+from typing import Any
+
+from components.config import StackConfig
 from launchready.diagram.base import Base
+from launchready.diagram.build import build_model
 from launchready.diagram.changes import change_lines
 from launchready.diagram.diff import diff_models
 from launchready.diagram.model import PathModel
@@ -69,3 +73,9 @@ def section_blocks(model: PathModel, base: Base | None = None, level: int = 3) -
 def section(model: PathModel, base: Base | None = None, level: int = 2) -> str:
     """The whole section as Markdown, its title at `level`."""
     return "\n\n".join([f"{'#' * level} {TITLE}", *section_blocks(model, base, level + 1)]) + "\n"
+
+
+def write_section(doc: Any, cfg: StackConfig, plan: dict[str, Any], base: Base | None = None) -> None:
+    """Append the section's body to a document with a `para(text)` method (the handover's Document)."""
+    for block in section_blocks(build_model(cfg, plan), base):
+        doc.para(block)

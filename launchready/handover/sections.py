@@ -384,7 +384,14 @@ def by_hand(doc: Document, inp: HandoverInput) -> None:
     doc.bullets(items)
 
 
+def traffic(doc: Document, inp: HandoverInput) -> None:
+    from launchready.diagram.markdown import write_section
+
+    write_section(doc, inp.config, inp.plan)
+
+
 SECTIONS: list[tuple[str, Callable[[Document, HandoverInput], None]]] = [
+    ("How traffic reaches the app", traffic),
     ("DNS map", dns_map),
     ("Redirects", redirects),
     ("Cloudflare settings", cloudflare),
