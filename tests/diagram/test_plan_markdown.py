@@ -1,0 +1,107 @@
+"""`launchready plan --markdown [--base REF]` (launchready/plan/markdown.py) and the handover's section:
+the diagrams in the pull-request summary, the change against a git revision, clear errors for bad ones."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from launchready import PROJECT_ROOT
+from launchready.cli import main
+from tests.diagram.mermaid_grammar import mermaid_blocks, parse
+
+ADMIN = "    admin:\n      origin: fanloom-admin.fly.dev\n"
+
+
+def _git(repo: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env)
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project whose history has no stack file (tag empty), a broken one (broken), the example (good);
+    the working tree takes admin out of Access. The program itself is the repository's, linked in."""
+    root = tmp_path_factory.mktemp("project")
+    (root / "__main__.py").symlink_to(PROJECT_ROOT / "__main__.py")
+    (root / "components").symlink_to(PROJECT_ROOT / "components")
+    (root / "Pulumi.yaml").write_text((PROJECT_ROOT / "Pulumi.yaml").read_text())
+    _git(root, "init", "-q")
+    _git(root, "add", "Pulumi.yaml")
+    _git(root, "commit", "-q", "-m", "project")
+    _git(root, "tag", "empty")
+    prod = (PROJECT_ROOT / "Pulumi.prod.yaml").read_text()
+    assert ADMIN in prod
+    broken = prod.replace("launchready:environment: prod", "launchready:environment: nope")
+    (root / "Pulumi.prod.yaml").write_text(broken)
+    _git(root, "add", "Pulumi.prod.yaml")
+    _git(root, "commit", "-q", "-m", "broken")
+    _git(root, "tag", "broken")
+    (root / "Pulumi.prod.yaml").write_text(prod)
+    _git(root, "commit", "-q", "-am", "good")
+    _git(root, "tag", "good")
+    (root / "Pulumi.prod.yaml").write_text(prod.replace(ADMIN, ADMIN + "      internal: false\n"))
+    return root
+
+
+def _plan(repo: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
+    rc = main(["plan", "--stack", "prod", "--root", str(repo), "--no-policies", *extra])
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_markdown_against_a_base_lists_and_marks_the_change(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = _plan(repo, capsys, "--markdown", "--base", "good")
+    assert rc == 0
+    assert "Compared with the stack file at `good`: 2 change(s)." in out
+    assert "- admin.fanloom.io: loses Access (Zero Trust): sign-in required" in out
+    blocks = mermaid_blocks(out)
+    assert len(blocks) == 3
+    web = parse(blocks[0])
+    assert any(t.startswith("Access (Zero Trust)\nremoved: ") for t in web.nodes.values())
+    for host in ("fanloom.io", "www.fanloom.io", "app.fanloom.io", "api.fanloom.io", "admin.fanloom.io"):
+        assert any(f"{host} — " in t for t in web.nodes.values())
+    assert out.startswith("## Plan for `launchready/prod`")
+
+
+def test_a_stack_file_missing_at_the_base_is_all_new(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = _plan(repo, capsys, "--markdown", "--base", "empty")
+    assert rc == 0
+    assert "where this stack file did not exist yet (everything is added)" in out
+    assert "- admin.fanloom.io: new host (CNAME record, proxied through Cloudflare" in out
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (("--markdown", "--base", "no-such-branch"), "error: --base no-such-branch: no such commit"),
+    (("--markdown", "--base=--upload-pack=x"), "not a git revision"),
+    (("--markdown", "--base", "broken"), "error: --base broken: the stack file there does not validate"),
+    (("--base", "good"), "error: --base needs --markdown"),
+    (("--markdown", "--json"), "--markdown and --json exclude each other"),
+])
+def test_bad_bases_and_combinations_exit_2_with_a_clear_error(repo: Path, capsys: pytest.CaptureFixture[str],
+                                                              extra: tuple[str, ...], message: str) -> None:
+    rc, out, err = _plan(repo, capsys, *extra)
+    assert rc == 2 and out == ""
+    assert message in err and "Traceback" not in err
+
+
+def test_the_handover_has_the_section_first_with_three_diagrams() -> None:
+    from launchready.handover.document import build_document
+    from launchready.handover.gather import gather
+
+    inp = gather("prod", PROJECT_ROOT)
+    text = build_document(inp)
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings[0] == "## How traffic reaches the app"
+    start = text.index("## How traffic reaches the app")
+    body = text[start:text.index("\n## ", start + 1)]
+    blocks = mermaid_blocks(body)
+    assert len(blocks) == 3
+    web = "\n".join(parse(blocks[0]).nodes.values())
+    for label in inp.config.hostnames:
+        assert f"{inp.config.fqdn(label)} — {inp.config.hostnames[label].purpose}" in web
+    assert "aud" not in body and inp.outputs["dnssecDsFields"]["digest"] not in body
