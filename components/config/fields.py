@@ -12,11 +12,12 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)((?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$")
-_HEX32_RE = re.compile(r"^[0-9a-f]{32}$")
-_EMAIL_RE = re.compile(r"^[^@\s]+@((?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$", re.IGNORECASE)
-_AWS_REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+#: The patterns of the field types; the tools that check the same values (`launchready init`) import them.
+LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)((?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$")
+HEX32_RE = re.compile(r"^[0-9a-f]{32}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@((?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$", re.IGNORECASE)
+AWS_REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 _DURATION_RE = re.compile(r"^(?=.)(\d+h)?(\d+m)?$")
 _PATH_RE = re.compile(r'^/[^\s"]*\Z')
 _HTTPS_URL_RE = re.compile(r"^https://[^\s/@]+(/\S*)?$")
@@ -36,23 +37,23 @@ def _matching(pattern: re.Pattern[str], message: str, *, also: Callable[[str], b
 def domain_name(value: str) -> str:
     """The domain normalised (lowercase, no trailing dot), or ValueError saying what a domain looks like."""
     value = value.strip().lower().rstrip(".")
-    if not _DOMAIN_RE.match(value):
+    if not DOMAIN_RE.match(value):
         raise ValueError("must be a domain name such as example.com (letters, digits, hyphens and dots)")
     return value
 
 
 Domain = Annotated[str, AfterValidator(domain_name)]
 Hex32 = Annotated[
-    str, _matching(_HEX32_RE, "must be the 32-character hexadecimal id shown in the Cloudflare dashboard")
+    str, _matching(HEX32_RE, "must be the 32-character hexadecimal id shown in the Cloudflare dashboard")
 ]
-EmailAddress = Annotated[str, _matching(_EMAIL_RE, "must be an email address such as ops@example.com")]
+EmailAddress = Annotated[str, _matching(EMAIL_RE, "must be an email address such as ops@example.com")]
 Label = Annotated[
     str,
     _matching(
-        _LABEL_RE, 'must be "@" (the zone apex) or one DNS label of a-z, 0-9 and hyphens', also=lambda v: v == "@"
+        LABEL_RE, 'must be "@" (the zone apex) or one DNS label of a-z, 0-9 and hyphens', also=lambda v: v == "@"
     ),
 ]
-AwsRegion = Annotated[str, _matching(_AWS_REGION_RE, "must be an AWS region name such as eu-west-1")]
+AwsRegion = Annotated[str, _matching(AWS_REGION_RE, "must be an AWS region name such as eu-west-1")]
 UrlPath = Annotated[str, _matching(_PATH_RE, 'must be a URL path starting with "/" without spaces or quotes')]
 Duration = Annotated[str, _matching(_DURATION_RE, 'must be a duration such as "8h" or "30m" or "1h30m"')]
 HttpsUrl = Annotated[str, _matching(_HTTPS_URL_RE, "must be an https:// URL without credentials")]
