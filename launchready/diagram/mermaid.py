@@ -3,7 +3,8 @@
 Labels are always quoted, so brackets, parentheses, braces, pipes and semicolons are plain text in
 them (Mermaid's documented way to write special characters). The characters that would still be read as
 syntax are written as Mermaid entity codes: `"` (ends the label), `#` (starts an entity code), `<` `>`
-`&` (the label is rendered as HTML) and the backtick (starts a Markdown string). Line breaks become
+`&` (the label is rendered as HTML), the backtick (starts a Markdown string) and `%` (Mermaid looks
+for `%%{init: ...}%%` directives anywhere in the text, even inside a label). Line breaks become
 `<br/>`, other control characters a space. Node ids are generated (`n1`, `n2`, ...), never taken from
 user text.
 """
@@ -14,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 _ENTITIES = {
-    "#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;",
+    "#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;", "%": "#37;",
 }
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\u2028\u2029]")
 BREAK = "<br/>"

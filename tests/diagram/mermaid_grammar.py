@@ -8,7 +8,8 @@ Accepted, one statement per line (indentation free, blank lines allowed):
   direction LR|RL|TB|TD|BT                      (inside a subgraph)
   classDef NAME prop:value,prop:value
   class ID,ID NAME
-A label is quoted and holds no raw `"`, backtick or control character; `<` and `>` only as `<br/>`; `#`
+A label is quoted and holds no raw `"`, backtick, `%` (a `%%{init}%%` directive is found anywhere) or
+control character; `<` and `>` only as `<br/>`; `#`
 only as an entity code (`#quot;`, `#35;`...). Edges may join only declared nodes, ids are unique and never
 a Mermaid keyword, classes name declared classDefs and nodes. Anything else raises MermaidError.
 """
@@ -67,8 +68,8 @@ class Chart:
 
 def decode(quoted: str, where: str) -> str:
     text = quoted[1:-1]
-    if any(ch in text for ch in '"`') or re.search(r"[\x00-\x1f\x7f]", text):
-        raise MermaidError(f"{where}: raw quote, backtick or control character in label {quoted!r}")
+    if any(ch in text for ch in '"`%') or re.search(r"[\x00-\x1f\x7f]", text):
+        raise MermaidError(f"{where}: raw quote, backtick, % or control character in label {quoted!r}")
     if re.search(r"<(?!br/>)|(?<!<br/)>", text):
         raise MermaidError(f"{where}: raw < or > in label {quoted!r}")
     for m in re.finditer("#", text):

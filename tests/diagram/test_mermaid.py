@@ -13,7 +13,7 @@ ODD = [
     'say "hi" [x] (y) {z} | a; b',
     "C# #quot; #35; &amp; <b>bold</b> <script>alert(1)</script>",
     "`code` ``` fence",
-    "%% not a comment --> n1 end subgraph",
+    "%% not a comment --> n1 end subgraph %%{init: {'theme': 'dark'}}%%",
     "ünïcödé ☃ 日本語 \u200b zero-width",
     "tab\tand\x00nul and\x7fdel",
 ]
@@ -62,6 +62,7 @@ def test_lines_become_breaks() -> None:
     "flowchart LR\n    n1[\"a <b>b</b>\"]",                     # raw HTML
     'flowchart LR\n    n1["C# sharp"]',                         # stray #
     'flowchart LR\n    n1["`md`"]',                             # backtick
+    'flowchart LR\n    n1["%%{init: {}}%%"]',                   # directive
     'flowchart LR\n    n1["a"]\n    n1 --> n2',                 # undeclared node
     'flowchart LR\n    n1["a"]\n    n1["b"]',                   # declared twice
     'flowchart LR\n    n1["a")',                                # shape mismatch
