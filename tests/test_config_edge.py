@@ -45,5 +45,5 @@ def test_a_legacy_url_listed_twice_is_rejected(stack_values) -> None:
     values, secret = stack_values("prod")
     values["launchready:redirects"]["legacy"].append({"from": "/pricing.html", "to": "/plans"})
     assert problems(values, secret) == [
-        ("launchready:redirects.legacy[3].from", "listed twice; only the first entry would ever redirect")
+        ("launchready:redirects.legacy[4].from", "listed twice; only the first entry would ever redirect")
     ]

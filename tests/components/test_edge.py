@@ -213,7 +213,11 @@ def test_prod_redirects_exactly(prod: Built) -> None:
          "expression": f'(http.host in {hosts} and http.request.uri.path eq "/pricing.html" and {WELL_KNOWN_GUARD})',
          "actionParameters": {"fromValue": {"statusCode": 301, "preserveQueryString": True,
                                             "targetUrl": {"value": "https://fanloom.io/pricing"}}}},
-        {"ref": "legacy_blog", "description": "legacy URL /blog/* -> /journal/${1}", "action": "redirect",
+        {"ref": "legacy_blog_8caafe", "description": "legacy URL /blog -> /journal", "action": "redirect",
+         "expression": f'(http.host in {hosts} and http.request.uri.path eq "/blog" and {WELL_KNOWN_GUARD})',
+         "actionParameters": {"fromValue": {"statusCode": 301, "preserveQueryString": True,
+                                            "targetUrl": {"value": "https://fanloom.io/journal"}}}},
+        {"ref": "legacy_blog_8a7cdb", "description": "legacy URL /blog/* -> /journal/${1}", "action": "redirect",
          "expression": f'(http.host in {hosts} and http.request.uri.path wildcard "/blog/*" and {WELL_KNOWN_GUARD})',
          "actionParameters": {"fromValue": {"statusCode": 308, "preserveQueryString": True, "targetUrl": {
              "expression": 'wildcard_replace(http.request.uri.path, "/blog/*", "https://fanloom.io/journal/${1}")'}}}},
@@ -240,8 +244,9 @@ def first_redirect(built: Built, host: str, path: str) -> str | None:
 @pytest.mark.parametrize(("host", "path", "answered_by"), [
     ("www.fanloom.io", "/", "canonical_host"),
     ("www.fanloom.io", "/pricing.html", "legacy_pricing_html"),  # one hop to the new URL, not via the apex
-    ("www.fanloom.io", "/blog/2024/hello", "legacy_blog"),
-    ("fanloom.io", "/blog/2024/hello", "legacy_blog"),
+    ("www.fanloom.io", "/blog/2024/hello", "legacy_blog_8a7cdb"),
+    ("fanloom.io", "/blog/2024/hello", "legacy_blog_8a7cdb"),
+    ("fanloom.io", "/blog", "legacy_blog_8caafe"),  # the section's own page, which "/blog/*" does not match
     ("fanloom.io", "/pricing", None),
     ("fanloom.io", "/.well-known/acme-challenge/token", None),
     ("www.fanloom.io", "/.well-known/acme-challenge/token", None),
@@ -275,7 +280,7 @@ def test_canonical_www_sends_the_apex_to_www(stack_values) -> None:
 def test_without_www_there_is_no_host_redirect(stack_values) -> None:
     built = build(stack_values, "prod", lambda v: v["launchready:hostnames"].pop("www"))
     assert [r["ref"] for r in built.rules("redirects")] == [
-        "legacy_pricing_html", "legacy_blog", "legacy_creators_signup"]
+        "legacy_pricing_html", "legacy_blog_8caafe", "legacy_blog_8a7cdb", "legacy_creators_signup"]
     assert all('http.host in {"fanloom.io"}' in r["expression"] for r in built.rules("redirects"))
 
 
@@ -495,7 +500,7 @@ def test_staging_differs_from_prod_only_where_its_config_does(prod: Built, stagi
     assert {k for k in differing if not k.startswith(("rate-limits.", legacy_signup))} == {
         f"{hsts}.max_age",  # tls.hsts.maxAgeSeconds: 86400 in staging
         f"{hsts}.include_subdomains",  # tls.hsts.includeSubdomains only in prod
-        "redirects.rules[legacy_blog].actionParameters.fromValue.statusCode",  # 308 only in prod
+        "redirects.rules[legacy_blog_8a7cdb].actionParameters.fromValue.statusCode",  # 308 only in prod
     }
     assert not any(k.startswith(legacy_signup) for k in s)  # only prod has that legacy URL
     assert [r["ref"] for r in staging.rules("rate-limits")] == ["ratelimit_login"]  # waf.rateLimits

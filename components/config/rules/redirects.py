@@ -183,10 +183,9 @@ def legacy_redirects_reachable(cfg: StackConfig) -> Iterator[Problem]:
                 break
 
 
+@rule
 def legacy_wildcard_covers_its_bare_path(cfg: StackConfig) -> Iterator[Problem]:
-    """`/x/*` does not match `/x` itself: an old link to the section's own page would stop working.
-
-    Not registered yet: the example stacks redirect /blog/* without /blog (see the issue 13 report)."""
+    """`/x/*` does not match `/x` itself: an old link to the section's own page would stop working."""
     froms = {item.from_ for item in cfg.redirects.legacy}
     for i, item in enumerate(cfg.redirects.legacy):
         if not item.from_.endswith("/*") or item.from_ == "/*":
