@@ -30,6 +30,20 @@ VERIFY_CHECK_IDS = (
     "email.dkim",
     "email.mail_from",
     "email.ses",
+    # issue 14: declared redirects, every address, CAA against the issuer, dangling CNAMEs, web security
+    "redirect.legacy",
+    "dns.caa_issuer",
+    "dns.dangling_cname",
+    "web.headers",
+    "web.cookies",
+    "web.cors",
+    "web.access",
+    "web.noindex",
+    "web.mixed_content",
+    "web.bundle_secrets",
+    "email.mta_sts",
+    "email.tls_rpt",
+    "web.security_txt",
 )
 
 
@@ -91,8 +105,14 @@ class Report:
     def failed(self) -> bool:
         return any(c.status is Status.fail for c in self.checks)
 
+    @property
+    def risks(self) -> list[dict[str, Any]]:
+        from launchready.probe.risks import rank_risks
+
+        return rank_risks(self.checks)
+
     def to_json(self) -> dict[str, Any]:
-        return {"checks": [c.to_json() for c in self.checks], "summary": self.summary}
+        return {"checks": [c.to_json() for c in self.checks], "summary": self.summary, "risks": self.risks}
 
 
 def sort_results(results: Iterable[CheckResult], order: tuple[str, ...] = VERIFY_CHECK_IDS) -> list[CheckResult]:

@@ -7,7 +7,6 @@ import re
 import ssl
 from pathlib import Path
 
-from launchready import PROJECT_ROOT
 from launchready.probe.resolver import NameserverSpec, UsageError, parse_nameserver
 
 _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)((?!-)[a-z0-9_-]{1,63}(?<!-)\.)+[a-z0-9-]{2,63}$")
@@ -51,13 +50,14 @@ def label_arg(text: str) -> str:
     return value
 
 
-def add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--stack", metavar="NAME", help="take targets and expectations from Pulumi.<NAME>.yaml")
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=None,
-        help="project directory holding Pulumi.yaml (default: here, else the installed one)",
+def add_common(parser: argparse.ArgumentParser, *, timeout_help: str) -> None:
+    from launchready.common.arguments import add_stack_arguments
+
+    add_stack_arguments(
+        parser,
+        stack_required=False,
+        stack_help="take targets and expectations from Pulumi.<NAME>.yaml",
+        json_help="print the results as JSON (a contract: fields are only ever added)",
     )
     parser.add_argument(
         "--nameserver",
@@ -74,14 +74,7 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ca-bundle", metavar="FILE", help="an extra trusted CA certificate (PEM), besides the system's"
     )
-    parser.add_argument(
-        "--timeout",
-        metavar="SECONDS",
-        type=timeout_arg,
-        default=5.0,
-        help="bound on each lookup, handshake and request (default 5)",
-    )
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--timeout", metavar="SECONDS", type=timeout_arg, default=5.0, help=timeout_help)
 
 
 def check_ca_bundle(path: str | None) -> str | None:
@@ -95,10 +88,3 @@ def check_ca_bundle(path: str | None) -> str | None:
     except (ssl.SSLError, ValueError, OSError) as exc:
         raise UsageError(f"--ca-bundle {path}: not a PEM certificate file ({exc})") from None
     return str(file)
-
-
-def project_root(arg: Path | None) -> Path:
-    if arg is not None:
-        return arg.resolve()
-    cwd = Path.cwd()
-    return cwd if (cwd / "Pulumi.yaml").is_file() else PROJECT_ROOT

@@ -104,6 +104,12 @@ class Lookup:
         return self.status in (LookupStatus.timeout, LookupStatus.error)
 
     def reason(self) -> str:
+        if self.status is LookupStatus.nxdomain and self.cnames:
+            target = self.cnames[-1][1]
+            return (
+                f"{self.name} does not exist past its CNAME: it points to {target}, which does not exist "
+                "(NXDOMAIN): a dangling CNAME, which whoever registers the target can take over"
+            )
         if self.status is LookupStatus.nxdomain:
             return f"{self.name} does not exist (NXDOMAIN)"
         if self.status is LookupStatus.nodata:
@@ -137,16 +143,16 @@ class Resolver:
         self._async = self._configure(dns.asyncresolver.Resolver(configure=not self.nameservers))
         self._memo: dict[tuple[str, str, bool], asyncio.Future[Lookup]] = {}
 
-    def _configure(self, resolver: _R) -> _R:
+    def _configure(self, resolver: _R, try_timeout: float | None = None) -> _R:
         if self.nameservers:
             resolver.nameservers = [dns.nameserver.Do53Nameserver(ns.host, ns.port) for ns in self.nameservers]
-        # The lifetime bounds a whole lookup; a shorter try timeout lets one lost UDP packet be retried.
+        # The lifetime bounds a whole lookup; the try timeout is how long one query waits for its answer.
         resolver.lifetime = self.timeout
-        resolver.timeout = min(1.0, self.timeout)
+        resolver.timeout = self.timeout if try_timeout is None else try_timeout
         return resolver
 
     def sync_resolver(self) -> dns.resolver.Resolver:
-        """For checkdmarc, which is synchronous: the same servers and the same bound."""
+        """For checkdmarc, which is synchronous: the same servers, one patient try per lookup within the bound."""
         return self._configure(dns.resolver.Resolver(configure=not self.nameservers))
 
     def describe(self) -> str:
@@ -160,16 +166,48 @@ class Resolver:
             self._memo[key] = future
         return await asyncio.shield(future)
 
-    async def _lookup(self, name: str, rdtype: str, dnssec: bool) -> Lookup:
-        resolver = self._async
+    def _try_budgets(self) -> list[float]:
+        """How long each try waits: 1 s (or a third of the bound), then twice as long, until the bound is spent.
+
+        A lost UDP packet is retried soon, and a slow server still gets a try long enough for its answer
+        (--timeout 3 gives tries of 1 s and 2 s: an answer after 1.2 s is taken by the second).
+        """
+        budgets, left, step = [], self.timeout, min(1.0, self.timeout / 3)
+        while left > 1e-3:
+            budget = min(step, left)
+            if left - budget < step / 2:  # no room for a useful further try: give this one the rest
+                budget = left
+            budgets.append(budget)
+            left -= budget
+            step *= 2
+        return budgets
+
+    def _resolver_for(self, try_timeout: float, dnssec: bool) -> dns.asyncresolver.Resolver:
+        resolver = self._configure(dns.asyncresolver.Resolver(configure=False), try_timeout)
+        if not self.nameservers:
+            resolver.nameservers = self._async.nameservers
         if dnssec:
-            resolver = self._configure(dns.asyncresolver.Resolver(configure=not self.nameservers))
             resolver.use_edns(0, dns.flags.DO, 1232)
+        return resolver
+
+    async def _answer(self, name: str, rdtype: str, dnssec: bool) -> dns.resolver.Answer:
+        """dnspython's resolve, retried with growing try timeouts until the whole lookup's bound is spent."""
+        budgets = self._try_budgets()
+        for i, budget in enumerate(budgets):
+            resolver = self._resolver_for(budget, dnssec)
+            try:
+                return await asyncio.wait_for(
+                    resolver.resolve(name, rdtype, raise_on_no_answer=True, search=False, lifetime=budget),
+                    timeout=budget + 0.25,  # a hard stop just above dnspython's own lifetime
+                )
+            except (dns.exception.Timeout, TimeoutError):
+                if i == len(budgets) - 1:
+                    raise
+        raise dns.exception.Timeout  # not reached: the bound always has at least one try
+
+    async def _lookup(self, name: str, rdtype: str, dnssec: bool) -> Lookup:
         try:
-            answer = await asyncio.wait_for(
-                resolver.resolve(name, rdtype, raise_on_no_answer=True, search=False),
-                timeout=self.timeout + 0.5,  # a hard stop above dnspython's own lifetime
-            )
+            answer = await self._answer(name, rdtype, dnssec)
         except dns.resolver.NXDOMAIN as exc:
             return Lookup(name, rdtype, LookupStatus.nxdomain, cnames=_chain_from_nx(exc), error="NXDOMAIN")
         except dns.resolver.NoAnswer as exc:

@@ -9,7 +9,7 @@ connection (and its SNI). URLs without a port use `--http-port`/`--https-port`.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
+import http.cookiejar
 import ssl
 import time
 from dataclasses import dataclass, field
@@ -19,6 +19,7 @@ import httpx
 from launchready.probe.resolver import Resolver
 
 BODY_LIMIT = 5120
+USER_AGENT = "launchready-verify"
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 
 
@@ -34,6 +35,8 @@ class Hop:
     body: bytes = b""
     elapsed_ms: float = 0.0
     error: str | None = None
+    #: every Set-Cookie header, one per cookie (the headers dict would join them)
+    cookies: list[str] = field(default_factory=list)
 
     @property
     def is_redirect(self) -> bool:
@@ -85,6 +88,26 @@ def _describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:300]
 
 
+def _no_cookies() -> http.cookiejar.CookieJar:
+    return http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+
+
+def _fill(hop: Hop, response: httpx.Response) -> None:
+    hop.status = response.status_code
+    hop.headers = {k.lower(): v for k, v in response.headers.items()}
+    hop.cookies = response.headers.get_list("set-cookie")
+    hop.location = response.headers.get("location")
+
+
+async def _read_body(response: httpx.Response, limit: int) -> bytes:
+    chunks = bytearray()
+    async for chunk in response.aiter_bytes():
+        chunks += chunk
+        if len(chunks) >= limit:
+            break
+    return bytes(chunks[:limit])
+
+
 class Web:
     def __init__(
         self,
@@ -104,6 +127,7 @@ class Web:
             trust_env=False,  # no proxies, no netrc: straight to the address we resolved
             follow_redirects=False,
             timeout=httpx.Timeout(timeout),
+            cookies=_no_cookies(),  # every request unauthenticated: nothing one response sets is sent again
             limits=httpx.Limits(max_keepalive_connections=10 if keepalive else 0, max_connections=50),
         )
 
@@ -119,7 +143,17 @@ class Web:
     def port_of(self, url: httpx.URL) -> int:
         return url.port or self.ports.get(url.scheme, 443)
 
-    async def get(self, url: str, *, read_body: bool = False, ip: str | None = None) -> Hop:
+    async def get(
+        self,
+        url: str,
+        *,
+        read_body: bool = False,
+        ip: str | None = None,
+        headers: dict[str, str] | None = None,
+        method: str = "GET",
+        body_limit: int = BODY_LIMIT,
+    ) -> Hop:
+        """One request to `ip` (default: the host's first address), never following a redirect."""
         hop = Hop(url)
         try:
             parsed = httpx.URL(url)
@@ -134,27 +168,19 @@ class Web:
                 return hop
             ip = addresses[0]
         hop.ip = ip
-        literal = f"[{ip}]" if ipaddress.ip_address(ip).version == 6 else ip
-        port = self.port_of(parsed)
-        target = parsed.copy_with(host=literal.strip("[]"), port=port)
-        headers = {"Host": host if parsed.port is None else f"{host}:{parsed.port}", "User-Agent": "launchready-verify"}
+        target = parsed.copy_with(host=ip, port=self.port_of(parsed))
+        sent = {"Host": host if parsed.port is None else f"{host}:{parsed.port}", "User-Agent": USER_AGENT}
+        sent.update(headers or {})
         extensions = {"sni_hostname": host} if parsed.scheme == "https" else {}
         started = time.perf_counter()
         try:
             async with asyncio.timeout(self.timeout * 2):
-                request = self.client.build_request("GET", target, headers=headers, extensions=extensions)
+                request = self.client.build_request(method, target, headers=sent, extensions=extensions)
                 response = await self.client.send(request, stream=True)
                 try:
-                    hop.status = response.status_code
-                    hop.headers = {k.lower(): v for k, v in response.headers.items()}
-                    hop.location = response.headers.get("location")
+                    _fill(hop, response)
                     if read_body:
-                        chunks = bytearray()
-                        async for chunk in response.aiter_bytes():
-                            chunks += chunk
-                            if len(chunks) >= BODY_LIMIT:
-                                break
-                        hop.body = bytes(chunks[:BODY_LIMIT])
+                        hop.body = await _read_body(response, body_limit)
                 finally:
                     await response.aclose()
         except (httpx.HTTPError, ssl.SSLError, OSError, TimeoutError) as exc:
@@ -165,7 +191,9 @@ class Web:
     def resolve_location(self, base: str, location: str) -> str:
         return str(httpx.URL(base).join(location))
 
-    async def follow(self, url: str, *, max_hops: int = 6, read_body: bool = False) -> tuple[list[Hop], str | None]:
+    async def follow(
+        self, url: str, *, max_hops: int = 6, read_body: bool = False, body_limit: int = BODY_LIMIT
+    ) -> tuple[list[Hop], str | None]:
         """Follow redirects by hand. Returns the hops and a problem (loop, too many, error) or None."""
         hops: list[Hop] = []
         seen: set[str] = set()
@@ -174,7 +202,7 @@ class Web:
             if current in seen:
                 return hops, f"redirect loop: {current} was already visited"
             seen.add(current)
-            hop = await self.get(current, read_body=read_body)
+            hop = await self.get(current, read_body=read_body, body_limit=body_limit)
             hops.append(hop)
             if hop.error:
                 return hops, f"{current}: {hop.error}"

@@ -3,12 +3,14 @@
 Each endpoint is followed hop by hop (HTTPS only, certificates verified, at most five redirects); its body
 must contain the expected text; the login must look like a login (a password form, the expected text, or
 401/405 for an API login); the response time is compared with the stack's p95 threshold. An optional
-burst (bounded: at most 500 requests, 20 at a time) measures p50/p95 and errors.
+burst (bounded: at most 500 requests, 20 at a time) measures p50/p95 and errors. The run as a whole ends
+within `run_bound(timeout, burst, concurrency)` seconds: what is still running then is reported as failed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import statistics
 from dataclasses import dataclass
@@ -22,6 +24,8 @@ from launchready.probe.web import Web, client_context, scheme_of
 SMOKE_CHECK_IDS = ("smoke.homepage", "smoke.login", "smoke.api_health", "smoke.url", "smoke.burst")
 MAX_BURST = 500
 MAX_CONCURRENCY = 20
+#: the endpoint phase (each endpoint followed through its redirects) ends within this many --timeouts
+ENDPOINT_PHASE_TIMEOUTS = 4
 _PASSWORD_FIELD = re.compile(rb"<input[^>]+type\s*=\s*[\"']?password", re.IGNORECASE)
 
 
@@ -123,9 +127,15 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-async def burst(
-    web: Web, ep: Endpoint, url: str, count: int, concurrency: int, error_rate_percent: float
-) -> CheckResult:
+def run_bound(timeout: float, burst: int, concurrency: int) -> float:
+    """The whole run's bound in seconds: the endpoint phase, then the burst's rounds of requests."""
+    return timeout * (ENDPOINT_PHASE_TIMEOUTS + (math.ceil(burst / concurrency) + 1 if burst else 0))
+
+
+async def _bounded_gets(
+    web: Web, url: str, count: int, concurrency: int, budget: float
+) -> list[tuple[float, str | None]]:
+    """`count` GETs, `concurrency` at a time; those not done within `budget` seconds count as errors."""
     semaphore = asyncio.Semaphore(concurrency)
 
     async def one() -> tuple[float, str | None]:
@@ -137,7 +147,26 @@ async def burst(
                 return hop.elapsed_ms, f"status {hop.status}"
             return hop.elapsed_ms, None
 
-    results = await asyncio.gather(*(one() for _ in range(count)))
+    tasks = [asyncio.ensure_future(one()) for _ in range(count)]
+    done, pending = await asyncio.wait(tasks, timeout=budget)
+    for task in pending:
+        task.cancel()
+    late = f"not finished within the burst's bound of {budget:g}s"
+    return [t.result() if t in done and not t.cancelled() else (budget * 1000, late) for t in tasks]
+
+
+def _burst_summary(count: int, details: dict[str, Any], errors: int) -> str:
+    if "p95_ms" not in details:
+        return f"{count} requests: none succeeded"
+    if not errors:
+        return f"{count} requests: p50 {details['p50_ms']:.0f} ms, p95 {details['p95_ms']:.0f} ms, no errors"
+    return f"{count} requests: p95 {details['p95_ms']:.0f} ms, {errors} errors"
+
+
+async def burst(
+    web: Web, ep: Endpoint, url: str, count: int, concurrency: int, error_rate_percent: float, budget: float
+) -> CheckResult:
+    results = await _bounded_gets(web, url, count, concurrency, budget)
     times = [t for t, e in results if e is None]
     errors = [e for _, e in results if e is not None]
     rate = 100 * len(errors) / count
@@ -148,23 +177,32 @@ async def burst(
         "error_rate_percent": round(rate, 2),
         "error_examples": sorted(set(errors))[:3],
         "p95_threshold_ms": ep.p95_ms,
+        "bound_s": round(budget, 1),
     }
     if times:
         details.update(p50_ms=round(percentile(times, 50), 1), p95_ms=round(percentile(times, 95), 1))
-    if rate > error_rate_percent:
+    if rate > error_rate_percent or not times:
         return fail("smoke.burst", url, f"{len(errors)} of {count} requests failed ({rate:.1f}%)", **details)
     if details["p95_ms"] > ep.p95_ms:
         return fail(
             "smoke.burst", url, f"p95 {details['p95_ms']:.0f} ms is over the {ep.p95_ms} ms threshold", **details
         )
-    return passed(
-        "smoke.burst",
-        url,
-        f"{count} requests: p50 {details['p50_ms']:.0f} ms, p95 {details['p95_ms']:.0f} ms, no errors"
-        if not errors
-        else f"{count} requests: p95 {details['p95_ms']:.0f} ms, {len(errors)} errors",
-        **details,
-    )
+    return passed("smoke.burst", url, _burst_summary(count, details, len(errors)), **details)
+
+
+async def _endpoints(web: Web, endpoints: list[Endpoint], budget: float) -> list[tuple[CheckResult, str | None]]:
+    """Each endpoint checked; one still running after `budget` seconds fails with that reason."""
+    tasks = [asyncio.ensure_future(check_endpoint(web, ep)) for ep in endpoints]
+    done, pending = await asyncio.wait(tasks, timeout=budget) if tasks else (set(), set())
+    for task in pending:
+        task.cancel()
+    out: list[tuple[CheckResult, str | None]] = []
+    for ep, task in zip(endpoints, tasks, strict=True):
+        if task in done and not task.cancelled():
+            out.append(task.result())
+        else:
+            out.append((fail(ep.check_id, ep.url, f"no complete answer within the bound of {budget:g}s"), None))
+    return out
 
 
 async def smoke_async(endpoints: list[Endpoint], options: SmokeOptions) -> Report:
@@ -174,9 +212,10 @@ async def smoke_async(endpoints: list[Endpoint], options: SmokeOptions) -> Repor
     async with Web(
         resolver, timeout=options.timeout, http_port=options.http_port, https_port=options.https_port, ssl_context=ctx
     ) as web:
-        checked = await asyncio.gather(*(check_endpoint(web, ep) for ep in endpoints))
+        checked = await _endpoints(web, endpoints, options.timeout * ENDPOINT_PHASE_TIMEOUTS)
         results += [r for r, _ in checked]
     if options.burst:
+        budget = options.timeout * (math.ceil(options.burst / options.concurrency) + 1)
         bursts = []
         for ep, (_, final) in zip(endpoints, checked, strict=True):
             if final is None:
@@ -192,7 +231,7 @@ async def smoke_async(endpoints: list[Endpoint], options: SmokeOptions) -> Repor
                     keepalive=True,  # one host per client: connections may be reused safely
                 ) as burst_web:
                     return await burst(
-                        burst_web, ep, final, options.burst, options.concurrency, options.error_rate_percent
+                        burst_web, ep, final, options.burst, options.concurrency, options.error_rate_percent, budget
                     )
 
             bursts.append(run_burst())

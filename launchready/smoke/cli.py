@@ -10,12 +10,21 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from launchready.probe.options import add_common, check_ca_bundle, project_root
+from launchready.cli import ExitStatus
+from launchready.probe.options import add_common, check_ca_bundle
 from launchready.probe.resolver import UsageError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from launchready.smoke.checks import Endpoint
+
 DEFAULT_URL_P95_MS = 1000
+TIMEOUT_HELP = (
+    "bound on each lookup, handshake and request (default 5). The whole run ends within 4 x this, plus "
+    "(ceil(burst / concurrency) + 1) x this with --burst (e.g. 5 s, --burst 50 --concurrency 5: 75 s); "
+    "what is still running then fails"
+)
 
 
 def _bounded(name: str, low: int, high: int) -> Callable[[str], int]:
@@ -28,7 +37,7 @@ def _bounded(name: str, low: int, high: int) -> Callable[[str], int]:
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
-    add_common(parser)
+    add_common(parser, timeout_help=TIMEOUT_HELP)
     parser.add_argument(
         "--url", action="append", default=[], help="check this https:// URL (repeatable) instead of a stack"
     )
@@ -50,43 +59,43 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def _url_endpoints(args: argparse.Namespace) -> list[Endpoint]:
     import httpx
 
-    from components.config import ConfigError
+    from launchready.smoke.checks import Endpoint
+
+    endpoints = []
+    for url in args.url:
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL:
+            parsed = None
+        if parsed is None or parsed.scheme != "https" or not parsed.host:
+            raise UsageError(f"--url {url}: give an https:// URL")
+        endpoints.append(Endpoint("smoke.url", url, args.expect_text, args.p95_ms or DEFAULT_URL_P95_MS))
+    return endpoints
+
+
+def run(args: argparse.Namespace) -> int:
     from launchready.probe.render import render_json, render_text
-    from launchready.smoke.checks import Endpoint, SmokeOptions, endpoints_for_stack, smoke
+    from launchready.probe.stack import load_stack
+    from launchready.smoke.checks import SmokeOptions, endpoints_for_stack, run_bound, smoke
 
     if bool(args.stack) == bool(args.url):
         print("error: give either --stack NAME or one or more --url URL (not both)", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitStatus.USAGE
+    error_rate = 0.0
     try:
         ca_bundle = check_ca_bundle(args.ca_bundle)
+        if args.stack:
+            loaded = load_stack(args.stack, args.root)
+            endpoints = endpoints_for_stack(loaded.cfg)
+            error_rate = loaded.cfg.monitoring.error_rate_percent
+        else:
+            endpoints = _url_endpoints(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    error_rate = 0.0
-    if args.stack:
-        from launchready.stackfile import load_stack_config
-
-        try:
-            cfg = load_stack_config(args.stack, project_root(args.root))
-        except ConfigError as exc:
-            print(f"error: {exc.render()}", file=sys.stderr)
-            return EXIT_USAGE
-        endpoints = endpoints_for_stack(cfg)
-        error_rate = cfg.monitoring.error_rate_percent
-    else:
-        endpoints = []
-        for url in args.url:
-            try:
-                parsed = httpx.URL(url)
-            except httpx.InvalidURL:
-                parsed = None
-            if parsed is None or parsed.scheme != "https" or not parsed.host:
-                print(f"error: --url {url}: give an https:// URL", file=sys.stderr)
-                return EXIT_USAGE
-            endpoints.append(Endpoint("smoke.url", url, args.expect_text, args.p95_ms or DEFAULT_URL_P95_MS))
+        return ExitStatus.USAGE
     options = SmokeOptions(
         nameservers=args.nameserver,
         timeout=args.timeout,
@@ -98,10 +107,12 @@ def run(args: argparse.Namespace) -> int:
         error_rate_percent=error_rate,
     )
     if sys.stderr.isatty():
+        bound = run_bound(args.timeout, args.burst, args.concurrency)
         print(
-            f"smoke: {len(endpoints)} endpoint(s)" + (f", then {args.burst} requests each" if args.burst else ""),
+            f"smoke: {len(endpoints)} endpoint(s)" + (f", then {args.burst} requests each" if args.burst else "")
+            + f"; done within {bound:g}s",
             file=sys.stderr,
         )
     report = smoke(endpoints, options)
     print(render_json(report) if args.json else render_text(report, title="smoke"))
-    return EXIT_FAILED if report.failed else EXIT_OK
+    return ExitStatus.FAILED if report.failed else ExitStatus.OK

@@ -13,7 +13,7 @@ import dns.rdatatype
 import dns.rrset
 
 from launchready.probe.model import CheckResult, fail, passed, warn
-from launchready.probe.resolver import Lookup, Resolver
+from launchready.probe.resolver import Lookup, LookupStatus, Resolver
 from launchready.verify.expectations import Expectations, ExpectedRecord
 
 
@@ -103,7 +103,13 @@ async def check_caa(resolver: Resolver, exp: Expectations) -> CheckResult:
         return warn("dns.caa", target, "CAA has no issue tag, so it restricts nothing", **details)
     if exp.caa_issuers is None:
         if not issuers:
-            return passed("dns.caa", target, 'CAA forbids every issuer (issue ";")', **details)
+            return fail(
+                "dns.caa",
+                target,
+                'CAA says issue ";": no certificate authority may issue for this domain, so no certificate '
+                "can be issued or renewed",
+                **details,
+            )
         return passed("dns.caa", target, f"CAA allows {', '.join(issuers)}", **details)
     missing = sorted(set(exp.caa_issuers) - set(issuers))
     extra = sorted(set(issuers) - set(exp.caa_issuers))
@@ -191,3 +197,44 @@ async def check_dnssec(resolver: Resolver, exp: Expectations) -> CheckResult:
         except dns.dnssec.ValidationFailure as exc:
             return fail("dns.dnssec", target, f"the {what.name} signature does not validate: {exc}", **details)
     return passed("dns.dnssec", target, "DNSSEC is on: the DS matches a DNSKEY and the signatures validate", **details)
+
+
+def declared_names(exp: Expectations) -> list[str]:
+    """Every name the stack (or the audit) declares: records, web hosts, the hosts probed when they resolve."""
+    names = [r.name for r in exp.records] + exp.web_hosts + sorted(exp.probe_when_resolving)
+    if exp.mail_from_domain:
+        names.append(exp.mail_from_domain)
+    return list(dict.fromkeys(n.lower().rstrip(".") for n in names))
+
+
+async def _dangling(resolver: Resolver, name: str) -> dict[str, Any] | None:
+    """The CNAME at `name` and why its target is gone, or None when there is no CNAME or it leads somewhere."""
+    cname = await resolver.lookup(name, "CNAME")
+    if not cname.found or not cname.records:
+        return None
+    target = cname.records[0].lower().rstrip(".")
+    addresses, why = await resolver.addresses(target)
+    if addresses or why is None or why.status is not LookupStatus.nxdomain:
+        return None
+    final = why.cnames[-1][1] if why.cnames else target
+    return {"name": name, "target": target, "missing": final}
+
+
+async def check_dangling(resolver: Resolver, exp: Expectations) -> CheckResult:
+    """`dns.dangling_cname`: no declared name is a CNAME to a name that no longer exists (takeover risk)."""
+    names = declared_names(exp)
+    rows = [r for r in await asyncio.gather(*(_dangling(resolver, n) for n in names)) if r is not None]
+    details: dict[str, Any] = {"names": names, "dangling": rows}
+    if rows:
+        shown = "; ".join(
+            f"{r['name']} -> {r['target']}" + (f" -> {r['missing']}" if r["missing"] != r["target"] else "")
+            + " (does not exist)"
+            for r in rows
+        )
+        return fail(
+            "dns.dangling_cname",
+            exp.domain,
+            f"dangling CNAME: {shown}; whoever registers the target serves your subdomain",
+            **details,
+        )
+    return passed("dns.dangling_cname", exp.domain, f"no CNAME of {len(names)} declared name(s) dangles", **details)

@@ -19,13 +19,16 @@ import checkdmarc.smtp
 import checkdmarc.spf
 import checkdmarc.utils
 import dns.resolver
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
-from launchready.probe.model import CheckResult, fail, passed, warn
+from launchready.probe.model import CheckResult, Status, fail, passed, warn, worst
 from launchready.probe.resolver import Resolver
 from launchready.verify.expectations import SES_SPF_INCLUDE, DkimSelector, Expectations
 
 SPF_MAX_LOOKUPS = 10
+DKIM_FAIL_BITS = 1024
+DKIM_WARN_BITS = 2048
 POLICY_STRENGTH = {"none": 0, "quarantine": 1, "reject": 2}
 
 
@@ -180,45 +183,56 @@ async def check_dmarc(resolver: Resolver, exp: Expectations, timeout: float) -> 
     return passed("email.dmarc", target, f"DMARC p={policy}, reports to {', '.join(addresses)}", **details)
 
 
-def _dkim_key(record: str) -> tuple[bool, str]:
+def _dkim_key(record: str) -> tuple[Status, str, int | None]:
+    """(pass/warn/fail, why, RSA key bits) for one DKIM TXT record: < 1024 bits fails, < 2048 warns."""
     tags = {}
     for part in record.split(";"):
         if "=" in part:
             k, _, v = part.partition("=")
             tags[k.strip().lower()] = "".join(v.split())
     if "p" not in tags:
-        return False, "no p= tag (not a DKIM key record)"
+        return Status.fail, "no p= tag (not a DKIM key record)", None
     if not tags["p"]:
-        return False, "p= is empty: the key is revoked"
+        return Status.fail, "p= is empty: the key is revoked", None
     try:
-        load_der_public_key(base64.b64decode(tags["p"], validate=True))
-    except (binascii.Error, ValueError) as exc:
-        return False, f"p= is not a public key: {exc}"
-    return True, f"{tags.get('k', 'rsa')} public key"
+        key = load_der_public_key(base64.b64decode(tags["p"], validate=True))
+    except (binascii.Error, ValueError, TypeError) as exc:
+        return Status.fail, f"p= is not a public key: {exc}", None
+    if not isinstance(key, rsa.RSAPublicKey):
+        return Status.passed, f"{tags.get('k', 'ed25519')} public key", None
+    bits = key.key_size
+    if bits < DKIM_FAIL_BITS:
+        return Status.fail, f"a {bits}-bit RSA key: receivers reject it and it can be factored; publish 2048 bits", bits
+    if bits < DKIM_WARN_BITS:
+        return Status.warn, f"a {bits}-bit RSA key: below the 2048 bits recommended; rotate to 2048", bits
+    return Status.passed, f"a {bits}-bit RSA public key", bits
 
 
 async def _dkim_one(resolver: Resolver, domain: str, sel: DkimSelector) -> dict[str, Any]:
     name = f"{sel.selector}._domainkey.{domain}"
     row: dict[str, Any] = {"selector": sel.selector, "name": name}
+
+    def verdict(status: Status, reason: str) -> dict[str, Any]:
+        row.update(ok=status is not Status.fail, status=status.value, reason=reason)
+        return row
+
     if sel.cname_target:
         row["expected_cname"] = sel.cname_target
         cname = await resolver.lookup(name, "CNAME")
         row["cname"] = cname.records
         if not cname.found:
-            row["ok"], row["reason"] = False, f"{name}: no CNAME to {sel.cname_target} ({cname.reason()})"
-            return row
+            return verdict(Status.fail, f"{name}: no CNAME to {sel.cname_target} ({cname.reason()})")
         if sel.cname_target not in {r.lower().rstrip(".") for r in cname.records}:
-            row["ok"], row["reason"] = False, f"{name} points to {', '.join(cname.records)}, not {sel.cname_target}"
-            return row
+            return verdict(Status.fail, f"{name} points to {', '.join(cname.records)}, not {sel.cname_target}")
     txt = await resolver.lookup(name, "TXT")
     if not txt.found:
-        row["ok"], row["reason"] = False, f"{name}: {txt.reason()}"
-        return row
+        return verdict(Status.fail, f"{name}: {txt.reason()}")
     keys = [_dkim_key(r) for r in txt.records]
-    good = [why for ok, why in keys if ok]
-    row["ok"] = bool(good)
-    row["reason"] = good[0] if good else f"{name}: " + "; ".join(why for _, why in keys)
-    return row
+    row["key_bits"] = next((bits for _, _, bits in keys if bits), None)
+    best = min(keys, key=lambda k: {Status.passed: 0, Status.warn: 1, Status.fail: 2}[k[0]])
+    if best[0] is Status.passed:
+        return verdict(Status.passed, best[1])
+    return verdict(best[0], f"{name}: " + "; ".join(why for _, why, _ in keys))
 
 
 async def check_dkim(
@@ -233,10 +247,21 @@ async def check_dkim(
             no_selector_reason or "no DKIM selector to check: give --dkim-selector NAME (or --stack with SES access)",
         )
     rows = await asyncio.gather(*(_dkim_one(resolver, target, s) for s in selectors))
-    bad = [r for r in rows if not r["ok"]]
-    if bad:
-        return fail("email.dkim", target, "; ".join(r["reason"] for r in bad), selectors=list(rows))
+    status = worst(Status(r["status"]) for r in rows)
+    if status is not Status.passed:
+        reasons = "; ".join(r["reason"] for r in rows if r["status"] == status.value)
+        return CheckResult("email.dkim", target, status, reasons, {"selectors": list(rows)})
     return passed("email.dkim", target, f"{len(rows)} DKIM selector(s) publish a public key", selectors=list(rows))
+
+
+async def _mx_hosts_resolve(resolver: Resolver, hosts: list[str]) -> list[str]:
+    """The MX hosts that have no address, each with the reason."""
+    answers = await asyncio.gather(*(resolver.addresses(h) for h in hosts))
+    return [
+        f"{host} ({why.reason() if why else 'no address'})"
+        for host, (addresses, why) in zip(hosts, answers, strict=True)
+        if not addresses
+    ]
 
 
 async def check_mail_from(resolver: Resolver, exp: Expectations, timeout: float) -> CheckResult:
@@ -250,7 +275,21 @@ async def check_mail_from(resolver: Resolver, exp: Expectations, timeout: float)
     hosts = sorted({r.split()[-1].lower().rstrip(".") for r in mx.records})
     details: dict[str, Any] = {"mx": mx.records}
     if exp.mail_from_mx and exp.mail_from_mx not in hosts:
-        return fail("email.mail_from", target, f"MX is {', '.join(hosts)}, not {exp.mail_from_mx}", **details)
+        return fail(
+            "email.mail_from",
+            target,
+            f"MX is {', '.join(hosts)}, not {exp.mail_from_mx} (the SES feedback endpoint of {exp.ses_region})",
+            **details,
+        )
+    unresolved = await _mx_hosts_resolve(resolver, hosts)
+    if unresolved:
+        return fail(
+            "email.mail_from",
+            target,
+            f"the MX host does not resolve: {', '.join(unresolved)}; bounces are lost and SES falls back "
+            "to its own MAIL FROM (SPF stops aligning)",
+            **details,
+        )
     spf_result, _ = await _judge_spf(
         "email.mail_from", target, resolver, timeout, require=SES_SPF_INCLUDE if exp.mail_from_mx else None
     )

@@ -9,39 +9,53 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import httpx
+
 from launchready.probe.model import CheckResult, fail, passed, warn
 from launchready.probe.web import Hop, Web, host_of, scheme_of
 from launchready.verify.expectations import SIX_MONTHS, Expectations
 
 PERMANENT = (301, 308)
+#: the deep link every canonical redirect must keep, path and query
+DEEP_PATH = "/launchready-check/deep/page"
+DEEP_QUERY = "utm_source=launchready&q=1"
 MAX_CANONICAL_HOPS = 2
 
 
-async def check_https_redirect(web: Web, host: str) -> CheckResult:
+def at(ip: str | None) -> str:
+    """" at 192.0.2.1" for a summary, so a result names the address it probed."""
+    return f" at {ip}" if ip else ""
+
+
+async def check_https_redirect(web: Web, host: str, ip: str | None = None) -> CheckResult:
     """HTTP must upgrade to HTTPS on the same host first, so the host's HSTS is seen (internet.nl's rule)."""
     url = f"http://{host}/"
-    hop = await web.get(url)
-    details: dict[str, Any] = {"hops": [hop.to_json()]}
+    hop = await web.get(url, ip=ip)
+    details: dict[str, Any] = {"hops": [hop.to_json()], "ip": hop.ip}
+    shown = f"{url}{at(hop.ip)}"
     if hop.error:
-        return fail("redirect.https", host, f"{url} did not answer: {hop.error}", **details)
+        return fail("redirect.https", host, f"{shown} did not answer: {hop.error}", **details)
     if not hop.is_redirect or hop.location is None:
-        return fail("redirect.https", host, f"{url} answered {hop.status} without redirecting to HTTPS", **details)
+        return fail("redirect.https", host, f"{shown} answered {hop.status} without redirecting to HTTPS", **details)
     to = web.resolve_location(url, hop.location)
     if scheme_of(to) != "https":
-        return fail("redirect.https", host, f"{url} redirects to {to}, which is not HTTPS", **details)
+        return fail("redirect.https", host, f"{shown} redirects to {to}, which is not HTTPS", **details)
     if host_of(to) != host:
         return fail(
             "redirect.https",
             host,
-            f"{url} redirects to another host ({to}) before upgrading to HTTPS on {host}; "
+            f"{shown} redirects to another host ({to}) before upgrading to HTTPS on {host}; "
             f"browsers never see {host}'s HSTS",
             **details,
         )
     if hop.status not in PERMANENT:
         return warn(
-            "redirect.https", host, f"{url} upgrades to HTTPS with a temporary {hop.status}; use 301 or 308", **details
+            "redirect.https",
+            host,
+            f"{shown} upgrades to HTTPS with a temporary {hop.status}; use 301 or 308",
+            **details,
         )
-    return passed("redirect.https", host, f"{url} upgrades to {to} ({hop.status})", **details)
+    return passed("redirect.https", host, f"{shown} upgrades to {to} ({hop.status})", **details)
 
 
 def _landing(hops: list[Hop]) -> tuple[str, Hop]:
@@ -77,11 +91,42 @@ async def check_canonical(web: Web, exp: Expectations, source: str, canonical: s
             f"reaches {canonical} in {redirects} redirects; at most {MAX_CANONICAL_HOPS} are allowed",
             **details,
         )
+    kept = await _deep_link_kept(web, source, canonical)
+    details["deep_link"] = kept
+    if kept["problem"]:
+        return fail("redirect.canonical", source, kept["problem"], **details)
     if last.status is not None and last.status >= 400:
         return warn(
             "redirect.canonical", source, f"reaches https://{canonical}/ but it answers {last.status}", **details
         )
-    return passed("redirect.canonical", source, f"reaches https://{canonical}/ in {redirects} redirect(s)", **details)
+    return passed(
+        "redirect.canonical",
+        source,
+        f"reaches https://{canonical}/ in {redirects} redirect(s), deep links keep their path and query",
+        **details,
+    )
+
+
+async def _deep_link_kept(web: Web, source: str, canonical: str) -> dict[str, Any]:
+    """http://<source><deep path>?<query> must land on https://<canonical> with the same path and query."""
+    start = f"http://{source}{DEEP_PATH}?{DEEP_QUERY}"
+    hops, problem = await web.follow(start, max_hops=6)
+    row: dict[str, Any] = {"url": start, "hops": [h.to_json() for h in hops], "problem": None}
+    if problem:
+        row["problem"] = f"the deep link {start} does not land: {problem}"
+        return row
+    landed = httpx.URL(hops[-1].url)
+    row["landed"] = str(landed)
+    lost = [what for what, ok in (("path", landed.path == DEEP_PATH), ("query", landed.query.decode() == DEEP_QUERY))
+            if not ok]
+    if landed.host != canonical:
+        row["problem"] = f"the deep link {start} ends on {landed.host}, not {canonical}"
+    elif lost:
+        row["problem"] = (
+            f"the redirect drops the {' and '.join(lost)}: {start} lands on {landed}; old links and "
+            "campaign links lose their page"
+        )
+    return row
 
 
 async def check_canonical_all(web: Web, exp: Expectations, sources: list[str]) -> list[CheckResult]:
@@ -110,11 +155,12 @@ def parse_hsts(value: str) -> tuple[int | None, bool, bool]:
     return (int(match.group(1)) if match else None, "includesubdomains" in directives, "preload" in directives)
 
 
-async def check_hsts(web: Web, exp: Expectations, host: str) -> CheckResult:
+async def check_hsts(web: Web, exp: Expectations, host: str, ip: str | None = None) -> CheckResult:
     """The first HTTPS response of the host (before any redirect) carries a long enough HSTS header."""
     url = f"https://{host}/"
-    hop = await web.get(url)
-    details: dict[str, Any] = {"url": url, "rule": exp.hsts_rule()}
+    hop = await web.get(url, ip=ip)
+    details: dict[str, Any] = {"url": url, "rule": exp.hsts_rule(), "ip": hop.ip}
+    url = f"{url}{at(hop.ip)}"
     if hop.error:
         return fail("http.hsts", host, f"{url} did not answer: {hop.error}", **details)
     header = hop.headers.get("strict-transport-security")
@@ -129,12 +175,17 @@ async def check_hsts(web: Web, exp: Expectations, host: str) -> CheckResult:
     if max_age is None:
         return fail("http.hsts", host, f"the HSTS header has no valid max-age: {header!r}", **details)
     if max_age < exp.hsts_fail_below:
-        return fail("http.hsts", host, f"HSTS max-age={max_age} is too short: {exp.hsts_rule()}", **details)
+        return fail(
+            "http.hsts", host, f"HSTS max-age={max_age}{at(hop.ip)} is too short: {exp.hsts_rule()}", **details
+        )
     if max_age < exp.hsts_warn_below:
         why = "below six months" if exp.hsts_warn_below == SIX_MONTHS else "too short"
-        return warn("http.hsts", host, f"HSTS max-age={max_age} is {why}", **details)
+        return warn("http.hsts", host, f"HSTS max-age={max_age}{at(hop.ip)} is {why}", **details)
     if exp.hsts_include_subdomains and not subdomains:
-        return warn("http.hsts", host, "HSTS lacks includeSubDomains, which the stack declares", **details)
+        return warn("http.hsts", host, f"HSTS{at(hop.ip)} lacks includeSubDomains, which the stack declares", **details)
     return passed(
-        "http.hsts", host, f"HSTS max-age={max_age}" + ("; includeSubDomains" if subdomains else ""), **details
+        "http.hsts",
+        host,
+        f"HSTS max-age={max_age}" + ("; includeSubDomains" if subdomains else "") + at(hop.ip),
+        **details,
     )

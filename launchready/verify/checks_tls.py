@@ -116,7 +116,9 @@ def describe_certificate(der: bytes) -> dict[str, Any]:
         NameOID.ORGANIZATION_NAME
     )
     key = cert.public_key()
+    org = cert.issuer.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
     return {
+        "issuer_organization": str(org[0].value) if org else None,
         "subject": str(subject[0].value) if subject else cert.subject.rfc4514_string(),
         "issuer": str(issuer[0].value) if issuer else cert.issuer.rfc4514_string(),
         "names": names,
@@ -135,15 +137,29 @@ def _hint(error: str) -> str:
     return ""
 
 
-async def check_certificate(
-    resolver: Resolver, host: str, port: int, ca_bundle: str | None, timeout: float, now: dt.datetime | None = None
-) -> list[CheckResult]:
-    """tls.certificate and tls.expiry of one host, from one verifying and one parsing handshake."""
+async def first_address(resolver: Resolver, host: str, ip: str | None) -> tuple[str | None, str]:
+    """The address to probe (the one given, else the host's first) or None and why there is none."""
+    if ip is not None:
+        return ip, ""
     addresses, why = await resolver.addresses(host)
     if not addresses:
-        reason = why.reason() if why else "no address"
+        return None, why.reason() if why else "no address"
+    return addresses[0], ""
+
+
+async def check_certificate(
+    resolver: Resolver,
+    host: str,
+    port: int,
+    ca_bundle: str | None,
+    timeout: float,
+    now: dt.datetime | None = None,
+    ip: str | None = None,
+) -> list[CheckResult]:
+    """tls.certificate and tls.expiry of one host at one address, from one verifying and one parsing handshake."""
+    ip, reason = await first_address(resolver, host, ip)
+    if ip is None:
         return [fail("tls.certificate", host, reason), fail("tls.expiry", host, reason)]
-    ip = addresses[0]
     verified, raw = await asyncio.gather(
         handshake(ip, port, host, verifying_context(ca_bundle), timeout),
         handshake(ip, port, host, probing_context(), timeout),
@@ -156,7 +172,7 @@ async def check_certificate(
             passed(
                 "tls.certificate",
                 host,
-                f"trusted certificate for {host} from {info.get('issuer', '?')} ({verified.version})",
+                f"trusted certificate for {host} from {info.get('issuer', '?')} ({verified.version}) at {ip}",
                 **base,
                 certificate=info,
                 chain_length=verified.chain_length,
@@ -166,10 +182,12 @@ async def check_certificate(
         error = verified.error or "handshake failed"
         what = "certificate rejected" if verified.verify_error else "TLS handshake failed"
         results.append(
-            fail("tls.certificate", host, f"{what}: {error}{_hint(error)}", **base, certificate=info, error=error)
+            fail(
+                "tls.certificate", host, f"{what} at {ip}: {error}{_hint(error)}", **base, certificate=info, error=error
+            )
         )
     if not raw.ok or not raw.leaf_der:
-        results.append(fail("tls.expiry", host, f"no certificate to read: {raw.error}", **base))
+        results.append(fail("tls.expiry", host, f"no certificate to read at {ip}: {raw.error}", **base))
         return results
     cert = x509.load_der_x509_certificate(raw.leaf_der)
     now = now or dt.datetime.now(dt.UTC)
@@ -198,12 +216,13 @@ def client_can_offer(version: ssl.TLSVersion) -> bool:
     return True
 
 
-async def check_versions(resolver: Resolver, host: str, port: int, timeout: float) -> CheckResult:
-    """Nothing at TLS 1.1 or lower; TLS 1.2 or 1.3 available."""
-    addresses, why = await resolver.addresses(host)
-    if not addresses:
-        return fail("tls.versions", host, why.reason() if why else "no address")
-    ip = addresses[0]
+async def check_versions(
+    resolver: Resolver, host: str, port: int, timeout: float, ip: str | None = None
+) -> CheckResult:
+    """Nothing at TLS 1.1 or lower; TLS 1.2 or 1.3 available (at one address)."""
+    ip, reason = await first_address(resolver, host, ip)
+    if ip is None:
+        return fail("tls.versions", host, reason)
     versions = LEGACY_VERSIONS + MODERN_VERSIONS
     offered = [v for v in versions if client_can_offer(v)]
     results = await asyncio.gather(*(handshake(ip, port, host, probing_context(v), timeout) for v in offered))
@@ -213,11 +232,14 @@ async def check_versions(resolver: Resolver, host: str, port: int, timeout: floa
     legacy = [VERSION_NAMES[v] for v in LEGACY_VERSIONS if VERSION_NAMES[v] in accepted]
     if legacy:
         return fail(
-            "tls.versions", host, f"accepts {', '.join(legacy)}; nothing below TLS 1.2 may be enabled", **details
+            "tls.versions",
+            host,
+            f"accepts {', '.join(legacy)} at {ip}; nothing below TLS 1.2 may be enabled",
+            **details,
         )
     if not any(VERSION_NAMES[v] in accepted for v in MODERN_VERSIONS):
         reasons = "; ".join(f"{k}: {v}" for k, v in errors.items() if k in ("TLSv1.2", "TLSv1.3"))
-        return fail("tls.versions", host, f"no TLS 1.2 or 1.3 handshake succeeded ({reasons})", **details)
+        return fail("tls.versions", host, f"no TLS 1.2 or 1.3 handshake succeeded at {ip} ({reasons})", **details)
     untested = [VERSION_NAMES[v] for v in LEGACY_VERSIONS if v not in offered]
     untested += [
         name
@@ -233,4 +255,4 @@ async def check_versions(resolver: Resolver, host: str, port: int, timeout: floa
             "were not tested",
             **details,
         )
-    return passed("tls.versions", host, f"accepts only {', '.join(accepted)}", **details)
+    return passed("tls.versions", host, f"accepts only {', '.join(accepted)} at {ip}", **details)

@@ -7,16 +7,30 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from launchready.probe.options import add_common, check_ca_bundle, domain_arg, label_arg, project_root
+from launchready.cli import ExitStatus
+from launchready.probe.options import add_common, check_ca_bundle, domain_arg, label_arg
 from launchready.probe.resolver import UsageError
+from launchready.verify.engine import RUN_BOUND_TIMEOUTS
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from launchready.verify.expectations import Expectations
+    from launchready.verify.ses import ClientFactory
+
+TIMEOUT_HELP = (
+    "patience for each DNS lookup (retries inside it), TLS handshake and HTTP request (default 5); "
+    f"the whole run ends within {RUN_BOUND_TIMEOUTS} x this (30 s by default), and checks still running "
+    "then fail"
+)
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("domains", nargs="*", metavar="DOMAIN", type=domain_arg, help="bare domains to check")
-    add_common(parser)
+    parser.add_argument(
+        "domains", nargs="*", metavar="DOMAIN", type=domain_arg, help="bare domains to audit (no stack file needed)"
+    )
+    add_common(parser, timeout_help=TIMEOUT_HELP)
     parser.add_argument(
         "--dkim-selector",
         metavar="NAME",
@@ -28,42 +42,58 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--mail-from", metavar="SUBDOMAIN", type=label_arg, help="custom MAIL FROM subdomain, e.g. mail"
     )
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown report (for a pull request)")
+    parser.add_argument("--sarif", metavar="FILE", type=Path, help="also write the results as SARIF 2.1.0 to FILE")
 
 
-def run(args: argparse.Namespace) -> int:
-    from components.config import ConfigError
-    from launchready.probe.render import TerminalProgress, render_json, render_text
-    from launchready.verify.engine import VerifyOptions, verify
-    from launchready.verify.expectations import Expectations, for_domain, for_stack
+def _targets(args: argparse.Namespace) -> tuple[list[Expectations], ClientFactory | None, Path | None]:
+    """(expectations, SES client factory or None, stack file or None); raises UsageError."""
+    from launchready.verify.expectations import for_domain, for_stack
     from launchready.verify.ses import default_client_factory
 
-    if bool(args.stack) == bool(args.domains):
-        print("error: give either --stack NAME or one or more domains (not both)", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        ca_bundle = check_ca_bundle(args.ca_bundle)
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    targets: list[Expectations]
-    factory = None
-    if args.stack:
-        from launchready.stackfile import load_stack_config
-
-        root = project_root(args.root)
-        try:
-            cfg = load_stack_config(args.stack, root)
-        except ConfigError as exc:
-            print(f"error: {exc.render()}", file=sys.stderr)
-            return EXIT_USAGE
-        targets = [for_stack(cfg, dkim_selectors=args.dkim_selector, mail_from=args.mail_from)]
-        if cfg.email.enabled:
-            factory = default_client_factory(args.timeout)
-    else:
+    if not args.stack:
         targets = [
             for_domain(d, dkim_selectors=args.dkim_selector, mail_from=args.mail_from)
             for d in dict.fromkeys(args.domains)
         ]
+        return targets, None, None
+    from launchready.probe.stack import check_aws_settings, load_stack
+
+    loaded = load_stack(args.stack, args.root)
+    cfg = loaded.cfg
+    check_aws_settings(loaded, cfg.email.ses_region if cfg.email.enabled else None)
+    factory = default_client_factory(args.timeout) if cfg.email.enabled else None
+    exp = for_stack(cfg, dkim_selectors=args.dkim_selector, mail_from=args.mail_from)
+    return [exp], factory, loaded.stack_file
+
+
+def _check_sarif_path(path: Path | None) -> None:
+    if path is None:
+        return
+    if path.is_dir():
+        raise UsageError(f"--sarif {path}: is a directory; give a file name such as verify.sarif")
+    if not path.parent.exists():
+        raise UsageError(f"--sarif {path}: the directory {path.parent} does not exist")
+
+
+def run(args: argparse.Namespace) -> int:
+    from launchready.probe.render import TerminalProgress, render_json, render_markdown, render_text
+    from launchready.probe.sarif import write_sarif
+    from launchready.verify.engine import VerifyOptions, verify
+
+    if bool(args.stack) == bool(args.domains):
+        print("error: give either --stack NAME or one or more domains (not both)", file=sys.stderr)
+        return ExitStatus.USAGE
+    if args.json and args.markdown:
+        print("error: give --json or --markdown, not both", file=sys.stderr)
+        return ExitStatus.USAGE
+    try:
+        ca_bundle = check_ca_bundle(args.ca_bundle)
+        _check_sarif_path(args.sarif)
+        targets, factory, stack_file = _targets(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitStatus.USAGE
     options = VerifyOptions(
         nameservers=args.nameserver,
         timeout=args.timeout,
@@ -77,5 +107,16 @@ def run(args: argparse.Namespace) -> int:
         report = verify(targets, options, progress)
     finally:
         progress.finish()
-    print(render_json(report) if args.json else render_text(report))
-    return EXIT_FAILED if report.failed else EXIT_OK
+    if args.json:
+        print(render_json(report))
+    elif args.markdown:
+        print(render_markdown(report))
+    else:
+        print(render_text(report))
+    if args.sarif is not None:
+        try:
+            write_sarif(report, args.sarif, tool="launchready verify", artifact=stack_file)
+        except OSError as exc:
+            print(f"error: --sarif {args.sarif}: cannot write: {exc.strerror}", file=sys.stderr)
+            return ExitStatus.USAGE
+    return ExitStatus.FAILED if report.failed else ExitStatus.OK

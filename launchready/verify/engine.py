@@ -1,4 +1,10 @@
-"""Run every check for every domain concurrently and return a Report: the library behind `verify`."""
+"""Run every check for every domain concurrently and return a Report: the library behind `verify`.
+
+Each check is a task under one semaphore; every network step inside it is bounded by `timeout`, and the
+run as a whole by `RUN_BOUND_TIMEOUTS` x `timeout`: a check still running then is reported as failed with
+that reason, so a slow or broken server never makes the command hang. Web checks run once per address
+(every A and AAAA of a host) and name the address they probed.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +20,13 @@ from launchready.probe.resolver import NameserverSpec, Resolver
 from launchready.probe.web import Web, client_context
 from launchready.verify import checks_dns, checks_email, checks_http, checks_tls
 from launchready.verify.expectations import Expectations, ses_dkim_selectors
+from launchready.verify.schedule_web import web_security_tasks
 from launchready.verify.ses import ClientFactory, check_ses
 
 #: (done, total) after each finished check
 Progress = Callable[[int, int], None]
+#: the whole run ends within this many --timeouts
+RUN_BOUND_TIMEOUTS = 6
 
 
 @dataclass
@@ -32,21 +41,33 @@ class VerifyOptions:
     #: cap on checks in flight (each one bounded by the timeout)
     concurrency: int = 128
 
+    @property
+    def run_bound(self) -> float:
+        return RUN_BOUND_TIMEOUTS * self.timeout
 
-class _Runner:
+
+class Runner:
+    """Schedules checks: one semaphore, a progress count, and the run's deadline."""
+
     def __init__(self, options: VerifyOptions, progress: Progress | None) -> None:
         self.options = options
         self.progress = progress
         self.total = 0
         self.done = 0
         self.semaphore = asyncio.Semaphore(options.concurrency)
+        self.deadline = asyncio.get_running_loop().time() + options.run_bound
 
     async def _run(self, check_id: str, target: str, work: Awaitable[list[CheckResult]]) -> list[CheckResult]:
-        async with self.semaphore:
-            try:
-                results = await work
-            except Exception as exc:  # a bug or an unforeseen library error: report it, never crash the run
-                results = [fail(check_id, target, f"the check itself failed: {type(exc).__name__}: {exc}")]
+        try:
+            async with asyncio.timeout_at(self.deadline):
+                async with self.semaphore:
+                    results = await work
+        except TimeoutError:
+            bound = self.options.run_bound
+            results = [fail(check_id, target, f"not finished within the run's bound of {bound:g}s "
+                                              f"({RUN_BOUND_TIMEOUTS} x --timeout)")]
+        except Exception as exc:  # a bug or an unforeseen library error: report it, never crash the run
+            results = [fail(check_id, target, f"the check itself failed: {type(exc).__name__}: {exc}")]
         self.done += 1
         if self.progress:
             self.progress(self.done, self.total)
@@ -55,6 +76,12 @@ class _Runner:
     def task(self, check_id: str, target: str, work: Awaitable[list[CheckResult]]) -> asyncio.Task[list[CheckResult]]:
         self.total += 1
         return asyncio.ensure_future(self._run(check_id, target, work))
+
+    def one(self, check_id: str, target: str, coro: Awaitable[CheckResult]) -> asyncio.Task[list[CheckResult]]:
+        return self.task(check_id, target, _one(coro))
+
+    def many(self, check_id: str, target: str, coro: Awaitable[list[CheckResult]]) -> asyncio.Task[list[CheckResult]]:
+        return self.task(check_id, target, _many(coro))
 
 
 async def _one(coro: Awaitable[CheckResult]) -> list[CheckResult]:
@@ -65,31 +92,25 @@ async def _many(coro: Awaitable[list[CheckResult]]) -> list[CheckResult]:
     return list(await coro)
 
 
-async def _web_hosts(resolver: Resolver, exp: Expectations) -> list[str]:
-    """The web hosts to probe: optional ones (a bare domain's www) only when they resolve."""
-    hosts = []
-    for host in exp.web_hosts:
-        if host in exp.optional_hosts:
-            addresses, _ = await resolver.addresses(host)
-            if not addresses:
-                continue
-        hosts.append(host)
-    return hosts
+async def resolving(resolver: Resolver, hosts: list[str], optional: frozenset[str]) -> dict[str, list[str]]:
+    """host -> its addresses (A then AAAA); optional hosts that do not resolve are left out."""
+    answers = await asyncio.gather(*(resolver.addresses(h) for h in hosts))
+    return {h: addrs for h, (addrs, _) in zip(hosts, answers, strict=True) if addrs or h not in optional}
 
 
-async def _email(runner: _Runner, resolver: Resolver, exp: Expectations) -> list[asyncio.Task[list[CheckResult]]]:
+def _email(runner: Runner, resolver: Resolver, web: Web, exp: Expectations) -> list[asyncio.Task[list[CheckResult]]]:
     o = runner.options
     tasks = [
-        runner.task("email.spf", exp.domain, _one(checks_email.check_spf(resolver, exp, o.timeout))),
-        runner.task("email.dmarc", exp.domain, _one(checks_email.check_dmarc(resolver, exp, o.timeout))),
+        runner.one("email.spf", exp.domain, checks_email.check_spf(resolver, exp, o.timeout)),
+        runner.one("email.dmarc", exp.domain, checks_email.check_dmarc(resolver, exp, o.timeout)),
+        runner.one("email.mta_sts", exp.domain, _advisory_mta_sts(resolver, web, exp.domain)),
+        runner.one("email.tls_rpt", exp.domain, _advisory_tls_rpt(resolver, exp.domain)),
     ]
     if not exp.email_enabled:
         return tasks
-    tasks.append(
-        runner.task("email.mail_from", exp.domain, _one(checks_email.check_mail_from(resolver, exp, o.timeout)))
-    )
+    tasks.append(runner.one("email.mail_from", exp.domain, checks_email.check_mail_from(resolver, exp, o.timeout)))
     if exp.ses_identity is None:
-        tasks.append(runner.task("email.dkim", exp.domain, _one(checks_email.check_dkim(resolver, exp))))
+        tasks.append(runner.one("email.dkim", exp.domain, checks_email.check_dkim(resolver, exp)))
         return tasks
 
     async def ses_then_dkim() -> list[CheckResult]:
@@ -109,43 +130,67 @@ async def _email(runner: _Runner, resolver: Resolver, exp: Expectations) -> list
     return tasks
 
 
-async def _domain(runner: _Runner, resolver: Resolver, exp: Expectations) -> list[CheckResult]:
+async def _advisory_mta_sts(resolver: Resolver, web: Web, domain: str) -> CheckResult:
+    from launchready.verify.checks_advisory import check_mta_sts
+
+    return await check_mta_sts(resolver, web, domain)
+
+
+async def _advisory_tls_rpt(resolver: Resolver, domain: str) -> CheckResult:
+    from launchready.verify.checks_advisory import check_tls_rpt
+
+    return await check_tls_rpt(resolver, domain)
+
+
+def _per_address(
+    runner: Runner, resolver: Resolver, web: Web, exp: Expectations, host: str, ips: list[str]
+) -> list[asyncio.Task[list[CheckResult]]]:
+    """redirect.https, http.hsts, tls.certificate/expiry and tls.versions at every address of a host."""
+    o = runner.options
+    tasks = []
+    for ip in ips or [None]:  # type: ignore[list-item]
+        tasks += [
+            runner.one("redirect.https", host, checks_http.check_https_redirect(web, host, ip)),
+            runner.one("http.hsts", host, checks_http.check_hsts(web, exp, host, ip)),
+            runner.many(
+                "tls.certificate", host,
+                checks_tls.check_certificate(resolver, host, o.https_port, o.ca_bundle, o.timeout, ip=ip),
+            ),
+            runner.one("tls.versions", host, checks_tls.check_versions(resolver, host, o.https_port, o.timeout, ip)),
+        ]
+    return tasks
+
+
+async def _domain(runner: Runner, resolver: Resolver, exp: Expectations) -> list[CheckResult]:
     o = runner.options
     # One HTTP client per domain: httpcore's pool bookkeeping grows with the requests queued on one client.
     async with Web(
-        resolver,
-        timeout=o.timeout,
-        http_port=o.http_port,
-        https_port=o.https_port,
+        resolver, timeout=o.timeout, http_port=o.http_port, https_port=o.https_port,
         ssl_context=_probe_context(o.ca_bundle),
     ) as web:
         return await _domain_checks(runner, resolver, web, exp)
 
 
-async def _domain_checks(runner: _Runner, resolver: Resolver, web: Web, exp: Expectations) -> list[CheckResult]:
+async def _domain_checks(runner: Runner, resolver: Resolver, web: Web, exp: Expectations) -> list[CheckResult]:
+    from launchready.verify.checks_caa import check_caa_issuer
+
     o = runner.options
     tasks = [
-        runner.task("dns.records", exp.domain, _many(checks_dns.check_records(resolver, exp))),
-        runner.task("dns.caa", exp.domain, _one(checks_dns.check_caa(resolver, exp))),
-        runner.task("dns.dnssec", exp.domain, _one(checks_dns.check_dnssec(resolver, exp))),
+        runner.many("dns.records", exp.domain, checks_dns.check_records(resolver, exp)),
+        runner.one("dns.caa", exp.domain, checks_dns.check_caa(resolver, exp)),
+        runner.one("dns.dnssec", exp.domain, checks_dns.check_dnssec(resolver, exp)),
+        runner.one("dns.dangling_cname", exp.domain, checks_dns.check_dangling(resolver, exp)),
     ]
-    tasks += await _email(runner, resolver, exp)
-    hosts = await _web_hosts(resolver, exp)
-    for host in hosts:
-        tasks += [
-            runner.task("redirect.https", host, _one(checks_http.check_https_redirect(web, host))),
-            runner.task("http.hsts", host, _one(checks_http.check_hsts(web, exp, host))),
-            runner.task(
-                "tls.certificate",
-                host,
-                _many(checks_tls.check_certificate(resolver, host, o.https_port, o.ca_bundle, o.timeout)),
-            ),
-            runner.task("tls.versions", host, _one(checks_tls.check_versions(resolver, host, o.https_port, o.timeout))),
-        ]
+    tasks += _email(runner, resolver, web, exp)
+    hosts = await resolving(resolver, exp.web_hosts, exp.optional_hosts)
+    for host, ips in hosts.items():
+        tasks += _per_address(runner, resolver, web, exp, host, ips)
+        tasks.append(runner.one(
+            "dns.caa_issuer", host, check_caa_issuer(resolver, host, exp.domain, o.https_port, o.timeout)
+        ))
     sources = [s for s in exp.canonical_sources if s in hosts or s not in exp.optional_hosts]
-    tasks.append(
-        runner.task("redirect.canonical", exp.domain, _many(checks_http.check_canonical_all(web, exp, sources)))
-    )
+    tasks.append(runner.many("redirect.canonical", exp.domain, checks_http.check_canonical_all(web, exp, sources)))
+    tasks += await web_security_tasks(runner, resolver, web, exp, hosts)
     out: list[CheckResult] = []
     for chunk in await asyncio.gather(*tasks):
         out += chunk
@@ -159,14 +204,26 @@ def _probe_context(ca_bundle: str | None) -> ssl.SSLContext:
 
 async def verify_async(targets: list[Expectations], options: VerifyOptions, progress: Progress | None = None) -> Report:
     checks_email.clear_checkdmarc_caches()
-    # checkdmarc is synchronous and runs in threads: enough of them that it never queues behind itself.
-    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=64, thread_name_prefix="verify"))
     resolver = Resolver(options.nameservers, options.timeout)
-    runner = _Runner(options, progress)
+    runner = Runner(options, progress)
     chunks = await asyncio.gather(*(_domain(runner, resolver, exp) for exp in targets))
     results: list[CheckResult] = [r for chunk in chunks for r in chunk]
     return Report(sort_results(results))
 
 
 def verify(targets: list[Expectations], options: VerifyOptions, progress: Progress | None = None) -> Report:
-    return asyncio.run(verify_async(targets, options, progress))
+    """Run in a fresh event loop. checkdmarc is synchronous and runs in threads: enough of them that it never
+    queues behind itself; threads still busy when the run's bound is reached are not waited for."""
+    executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="verify")
+    loop = asyncio.new_event_loop()
+    loop.set_default_executor(executor)
+    try:
+        return loop.run_until_complete(verify_async(targets, options, progress))
+    finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:  # lookups nobody awaits any more (memoized answers)
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        executor.shutdown(wait=False, cancel_futures=True)
+        loop.close()

@@ -8,7 +8,7 @@ expectations used for bare domains (any address, whichever canonical host, prod-
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from components.config import StackConfig
 
@@ -48,6 +48,19 @@ class DkimSelector:
 
 
 @dataclass(frozen=True)
+class LegacyRule:
+    """One declared legacy redirect: `from` (exact, or with one trailing `*`), `to` (path or https URL)."""
+
+    from_: str
+    to: str
+    status: int
+
+    @property
+    def wildcard(self) -> bool:
+        return self.from_.endswith("*")
+
+
+@dataclass(frozen=True)
 class Expectations:
     domain: str
     environment: str | None  # "prod", "staging", or None for a bare domain
@@ -55,6 +68,8 @@ class Expectations:
     web_hosts: list[str]
     #: web hosts checked only when they resolve (a bare domain's www)
     optional_hosts: frozenset[str] = frozenset()
+    #: other hosts (a bare domain's admin., api., staging.) whose checks run only when they resolve
+    probe_when_resolving: frozenset[str] = frozenset()
     records: list[ExpectedRecord] = field(default_factory=list)
     #: the host every visitor ends up on; None: whichever host the apex ends on
     canonical_host: str | None = None
@@ -77,6 +92,19 @@ class Expectations:
     ses_identity: str | None = None
     ses_region: str | None = None
     email_enabled: bool = True
+    #: declared legacy redirects, asked on every host of `legacy_hosts`
+    legacy: list[LegacyRule] = field(default_factory=list)
+    legacy_hosts: list[str] = field(default_factory=list)
+    #: hosts behind Cloudflare Access: an unauthenticated request must meet Access, never the app
+    internal_hosts: list[str] = field(default_factory=list)
+    #: the login URL (session cookie flags) and the API host (CORS); None: not known
+    login_url: str | None = None
+    api_host: str | None = None
+    homepage_url: str | None = None
+    #: session cookie names the stack declares (others are judged by their name's look)
+    session_cookies: list[str] = field(default_factory=list)
+    #: hosts search engines must not index (a staging stack's hosts; a bare domain's staging.<domain>)
+    staging_hosts: list[str] = field(default_factory=list)
 
     def hsts_rule(self) -> str:
         if self.environment == "prod" or self.environment is None:
@@ -105,6 +133,12 @@ def for_domain(
         canonical_sources=[domain, www],
         dkim=[DkimSelector(s) for s in dkim_selectors or []],
         mail_from_domain=_mail_from(domain, mail_from),
+        # The stage-1 audit: the usual names of an admin, an API and a staging host, checked when they resolve.
+        internal_hosts=[f"admin.{domain}"],
+        api_host=f"api.{domain}",
+        homepage_url=f"https://{domain}/",
+        staging_hosts=[f"staging.{domain}"],
+        probe_when_resolving=frozenset({f"admin.{domain}", f"api.{domain}", f"staging.{domain}"}),
     )
 
 
@@ -172,7 +206,25 @@ def for_stack(
         ses_identity=domain if email.enabled else None,
         ses_region=email.ses_region if email.enabled else None,
         email_enabled=email.enabled,
+        **_web_expectations(cfg),
     )
+
+
+def _web_expectations(cfg: StackConfig) -> dict[str, Any]:
+    """Legacy redirects, internal hosts, login, API and homepage: what the web-security checks need."""
+    status = cfg.redirects.status_code
+    eps = cfg.monitoring.endpoints
+    api_label = "api" if "api" in cfg.hostnames else eps.api_health.host
+    return {
+        "legacy": [LegacyRule(r.from_, r.to, r.status_code or status) for r in cfg.redirects.legacy],
+        "legacy_hosts": [cfg.domain] + ([cfg.fqdn("www")] if "www" in cfg.hostnames else []),
+        "internal_hosts": [cfg.fqdn(label) for label in cfg.internal_labels],
+        "login_url": f"https://{cfg.fqdn(eps.login.host)}{eps.login.path}",
+        "api_host": cfg.fqdn(api_label),
+        "homepage_url": f"https://{cfg.fqdn(eps.homepage.host)}{eps.homepage.path}",
+        "session_cookies": list(cfg.cache.session_cookies),
+        "staging_hosts": [] if cfg.is_prod else [cfg.fqdn(label) for label in cfg.hostnames],
+    }
 
 
 def _name(value: str) -> str:

@@ -11,7 +11,6 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-import boto3
 import botocore.config
 import botocore.exceptions
 
@@ -24,8 +23,14 @@ ClientFactory = Callable[[str], Any]
 
 def default_client_factory(timeout: float) -> ClientFactory | None:
     """A sesv2 client factory, or None when no AWS credentials can be found."""
-    session = boto3.session.Session()
-    if session.get_credentials() is None:
+    from launchready.common.aws import aws_session
+
+    session = aws_session()  # AwsSetupError (a usage error) for a missing profile; the CLI checks first
+    try:
+        credentials = session.get_credentials()
+    except botocore.exceptions.BotoCoreError:  # e.g. a credential process that fails: treat as none
+        credentials = None
+    if credentials is None:
         return None
     config = botocore.config.Config(
         connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 2, "mode": "standard"}
