@@ -1,8 +1,15 @@
-"""Launch Ready's Pulumi components: one ComponentResource per concern, plus the config schema."""
+"""Launch Ready's Pulumi components: one ComponentResource per concern, plus the config schema.
 
-from typing import Protocol
+Importing the package loads nothing: `components.config`, `components.naming` and `components.facts` are
+read by the operator tools without the Pulumi SDK.
+"""
 
-import pulumi
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import pulumi
 
 
 class Exporter(Protocol):
