@@ -11,7 +11,7 @@ def _host_changes(host: MarkedHost) -> list[str]:
     """What changed for one host, each line without the host's name."""
     path = host.path
     if host.status == ADDED:
-        return [f"new host ({dns_text(path)}, {len(path.steps)} Cloudflare steps, origin {path.origin})"]
+        return [f"new host ({dns_text(path)}, {len(path.steps)} Cloudflare steps)"]
     if host.status == REMOVED:
         return ["host removed: no longer declared"]
     found = []
