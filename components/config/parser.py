@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from components.config.messages import reword
 from components.config.problems import NAMESPACE, ConfigError, Problem, RuleViolations
 from components.config.stack import AREA_KEYS, StackConfig
 
@@ -243,6 +244,9 @@ def _from_validation_error(exc: ValidationError, areas: Mapping[str, Any]) -> li
         if isinstance(inner, RuleViolations):
             problems.extend(inner.problems)
             continue
+        better = reword(err, areas)  # components/config/messages.py: what YAML did, what to write instead
+        if better is not None:
+            loc = tuple(p for p in better.loc if not (isinstance(p, str) and p.startswith("function-")))
         path = _loc_to_path(loc) if loc else NAMESPACE
         etype = err["type"]
         found, value = _lookup(areas, loc)
@@ -259,7 +263,10 @@ def _from_validation_error(exc: ValidationError, areas: Mapping[str, Any]) -> li
             message = message.removeprefix("Value error, ")
         elif message.startswith("Assertion failed, "):
             message = message.removeprefix("Assertion failed, ")
-        problems.append(Problem(path, message, _FIXES.get(etype, ""), shown))
+        fix = _FIXES.get(etype, "")
+        if better is not None:
+            message, fix = better.message, better.fix or fix
+        problems.append(Problem(path, message, fix, shown))
     return problems
 
 

@@ -1,0 +1,148 @@
+"""Structural (pydantic) errors reworded for the person who wrote the stack file.
+
+pydantic says what the model wanted; a stack-file author needs what YAML did to their value and what to
+write instead: `minVersion: 1.3` is a number to YAML ("write it quoted"), `statusCode: "308"` is text
+("write it unquoted"), a pattern is said in words (never shown as a regular expression), a unicode domain
+gets its punycode spelling, and an origin written as a URL points at `.origin` with the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic_core import ErrorDetails
+
+Loc = tuple[int | str, ...]
+
+
+@dataclass(frozen=True)
+class Reworded:
+    loc: Loc
+    message: str
+    fix: str = ""
+
+
+def _yaml_scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _literal(err: ErrorDetails) -> Reworded | None:
+    expected = str((err.get("ctx") or {}).get("expected", ""))
+    value = err.get("input")
+    choices = re.findall(r"'([^']*)'|(-?\d+)", expected)
+    texts = {t for t, _ in choices if t}
+    numbers = {n for _, n in choices if n}
+    loc = tuple(err["loc"])
+    if not isinstance(value, str) and _yaml_scalar(value) in texts:
+        shown = _yaml_scalar(value)
+        return Reworded(loc, f"YAML reads {shown} without quotes as a number, and this setting is text",
+                        f"write it quoted: '{shown}'")
+    if isinstance(value, str) and value.strip() in numbers:
+        return Reworded(loc, "written in quotes, so YAML reads it as text, and this setting is a number",
+                        f"write it unquoted: {value.strip()}")
+    return Reworded(loc, f"must be one of {expected}", "")
+
+
+def _not_text(err: ErrorDetails) -> Reworded | None:
+    value = err.get("input")
+    if isinstance(value, (bool, int, float)):
+        shown = _yaml_scalar(value)
+        return Reworded(tuple(err["loc"]), f"YAML reads {shown} without quotes as a "
+                        f"{'boolean' if isinstance(value, bool) else 'number'}, and this setting is text",
+                        f"write it quoted: '{shown}'")
+    return None
+
+
+_CLASS_WORDS = {"a-z": "a-z", "A-Z": "A-Z", "0-9": "0-9", "_": "_", ".": ".", "\\-": "-", "-": "-"}
+
+
+def _class_words(body: str) -> str:
+    parts: list[str] = []
+    rest = body
+    while rest:
+        for token in sorted(_CLASS_WORDS, key=len, reverse=True):
+            if rest.startswith(token):
+                parts.append(_CLASS_WORDS[token])
+                rest = rest[len(token):]
+                break
+        else:
+            parts.append(rest[0])
+            rest = rest[1:]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+_ONE_CLASS = re.compile(r"^\^\[([^\]]+)\]\{(\d+),(\d+)\}\$$")
+_TWO_CLASSES = re.compile(r"^\^\[([^\]]+)\]\[([^\]]+)\]\{(\d+),(\d+)\}\$$")
+
+
+def describe_pattern(pattern: str) -> str:
+    """A schema pattern in words: `^[a-z0-9_]{1,40}$` -> "1 to 40 characters: a-z, 0-9 and _"."""
+    one = _ONE_CLASS.match(pattern)
+    if one:
+        chars, low, high = one.groups()
+        return f"{low} to {high} characters: {_class_words(chars)}"
+    two = _TWO_CLASSES.match(pattern)
+    if two:
+        first, rest, _low, high = two.groups()
+        return f"one of {_class_words(first)}, then up to {high} of {_class_words(rest)}"
+    return "the form this setting takes (see its description in docs/config.md)"
+
+
+def _pattern(err: ErrorDetails) -> Reworded:
+    pattern = str((err.get("ctx") or {}).get("pattern", ""))
+    return Reworded(tuple(err["loc"]), f"must be {describe_pattern(pattern)}", "")
+
+
+def punycode(value: str) -> str | None:
+    """The IDNA (punycode) spelling of a unicode domain, or None when it has none."""
+    if value.isascii():
+        return None
+    try:
+        return value.strip().rstrip(".").lower().encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+
+
+def _origin(loc: Loc, origin: str) -> Reworded:
+    where = (*loc, "origin")
+    if "://" in origin:
+        host = origin.split("://", 1)[1].split("/", 1)[0]
+        return Reworded(where, "the origin is a host name or an IP address, not a URL",
+                        f"write the host alone: {host.split(':')[0]}")
+    if re.search(r":\d+$", origin) and origin.count(":") == 1:
+        return Reworded(where, "the origin cannot carry a port: the DNS record holds only the host",
+                        f"write {origin.rsplit(':', 1)[0]}; to reach another port, add a Cloudflare Origin Rule")
+    if "/" in origin:
+        return Reworded(where, "the origin is a host name, without a path", f"write {origin.split('/', 1)[0]}")
+    puny = punycode(origin)
+    if puny:
+        return Reworded(where, "a unicode host name must be written in punycode (IDNA)", f"write {puny}")
+    return Reworded(where, "must be a host name such as app.example.com or an IP address", "")
+
+
+def reword(err: ErrorDetails, areas: Mapping[str, Any]) -> Reworded | None:
+    """A clearer message (and fix) for one pydantic error, or None to keep pydantic's."""
+    etype = err["type"]
+    loc = tuple(err["loc"])
+    if etype == "literal_error" or etype == "enum":
+        return _literal(err)
+    if etype == "string_type":
+        return _not_text(err)
+    if etype == "string_pattern_mismatch":
+        return _pattern(err)
+    value = err.get("input")
+    if etype == "value_error" and len(loc) == 2 and loc[0] == "hostnames" and isinstance(value, Mapping):
+        origin = value.get("origin")
+        if isinstance(origin, str) and "domain name" in err["msg"]:
+            return _origin(loc, origin)
+    if etype == "value_error" and isinstance(value, str) and "domain" in err["msg"]:
+        puny = punycode(value.rsplit("@", 1)[-1])
+        if puny:
+            return Reworded(loc, "a unicode domain must be written in punycode (IDNA)",
+                            f"write {value.rsplit('@', 1)[0] + '@' if '@' in value else ''}{puny}")
+    return None
