@@ -5,12 +5,16 @@ them (Mermaid's documented way to write special characters). The characters that
 syntax are written as Mermaid entity codes: `"` (ends the label), `#` (starts an entity code), `<` `>`
 `&` (the label is rendered as HTML), the backtick (starts a Markdown string) and `%` (Mermaid looks
 for `%%{init: ...}%%` directives anywhere in the text, even inside a label). Line breaks become
-`<br/>`, other control characters a space. Node ids are generated (`n1`, `n2`, ...), never taken from
-user text.
+`<br/>`, other control characters a space.
+
+Node ids are never user text: a node given a stable key (a hostname, a phase, a record) gets `n` plus a
+short hash of it, so the same thing keeps its id from one version of the stack to the next and a text
+diff of two diagrams shows only what changed; other nodes are numbered.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -55,13 +59,26 @@ class Flowchart:
     classes: dict[str, list[str]] = field(default_factory=dict)
     _count: int = 0
     _depth: int = 1
+    _ids: set[str] = field(default_factory=set)
 
     def _emit(self, line: str) -> None:
         self.lines.append("    " * self._depth + line)
 
-    def node(self, text: str, shape: str = "box", css: str | None = None) -> str:
-        self._count += 1
-        node_id = f"n{self._count}"
+    def _id(self, prefix: str, key: str | None) -> str:
+        if key is None:
+            self._count += 1
+            base = f"{prefix}{self._count}"
+        else:
+            base = prefix + hashlib.sha256(key.encode()).hexdigest()[:10]
+        node_id, n = base, 1
+        while node_id in self._ids:
+            n += 1
+            node_id = f"{base}_{n}"
+        self._ids.add(node_id)
+        return node_id
+
+    def node(self, text: str, shape: str = "box", css: str | None = None, key: str | None = None) -> str:
+        node_id = self._id("n", key)
         opening, closing = SHAPES[shape]
         self._emit(f"{node_id}{opening}{label(text)}{closing}")
         if css:
@@ -73,9 +90,8 @@ class Flowchart:
         middle = f"{arrow}|{label(text)}|" if text else arrow
         self._emit(f"{source} {middle} {target}")
 
-    def open(self, title: str) -> None:
-        self._count += 1
-        self._emit(f"subgraph s{self._count}[{label(title)}]")
+    def open(self, title: str, key: str | None = None) -> None:
+        self._emit(f"subgraph {self._id('s', key)}[{label(title)}]")
         self._depth += 1
         self._emit("direction LR")
 

@@ -52,10 +52,11 @@ def _origin_lines(group: list[MarkedHost]) -> list[str]:
                           for h in group]
 
 
-def _phase_nodes(chart: Flowchart, steps: Sequence[MarkedStep], host_status: str) -> list[tuple[str, str]]:
+def _phase_nodes(chart: Flowchart, steps: Sequence[MarkedStep], host_status: str,
+                 key: str) -> list[tuple[str, str]]:
     """One node per phase, its rules one per line; returns (node id, phase status) in phase order."""
     nodes = []
-    for _, run in groupby(steps, key=lambda m: m.step.phase):
+    for phase, run in groupby(steps, key=lambda m: m.step.phase):
         items = list(run)
         statuses = {m.status for m in items}
         status = host_status if host_status in (ADDED, REMOVED) else (
@@ -66,24 +67,27 @@ def _phase_nodes(chart: Flowchart, steps: Sequence[MarkedStep], host_status: str
             lines.append(f"{_mark(m.status)}{m.step.text}" + (" (all hosts)" if m.step.all_hosts else ""))
             if m.was:
                 lines.append(f"(was: {m.was})")
-        nodes.append((chart.node("\n".join(lines), css=_css(status)), status))
+        nodes.append((chart.node("\n".join(lines), css=_css(status), key=f"{key}/{phase}"), status))
     return nodes
 
 
 def _group(chart: Flowchart, group: list[MarkedHost]) -> None:
     first = group[0]
+    key = f"host:{first.path.host}:{first.status}"  # a group is named by its first host: ids stay put
     host_css = _css(first.status) if first.status in (ADDED, REMOVED) else None
-    host = chart.node("\n".join(_host_lines(group)), shape="stadium", css=host_css)
+    host = chart.node("\n".join(_host_lines(group)), shape="stadium", css=host_css, key=key)
     dns_lines = ["DNS", dns_text(first.path)] + ([f"(was: {first.dns_was})"] if first.dns_was else [])
-    dns = chart.node("\n".join(dns_lines), css=host_css or ("changed" if first.dns_was else None))
+    dns = chart.node("\n".join(dns_lines), css=host_css or ("changed" if first.dns_was else None),
+                     key=f"{key}/dns")
     chart.edge(host, dns)
     origin_css = host_css or ("changed" if any(h.origin_was for h in group) else None)
     phases: list[tuple[str, str]] = []
     if first.steps:
-        chart.open("Cloudflare, in phase order" if first.path.proxied else "Cloudflare (no longer on the path)")
-        phases = _phase_nodes(chart, first.steps, first.status)
+        chart.open("Cloudflare, in phase order" if first.path.proxied else "Cloudflare (no longer on the path)",
+                   key=f"{key}/cloudflare")
+        phases = _phase_nodes(chart, first.steps, first.status, key)
         chart.close()
-    origin = chart.node("\n".join(_origin_lines(group)), shape="cylinder", css=origin_css)
+    origin = chart.node("\n".join(_origin_lines(group)), shape="cylinder", css=origin_css, key=f"{key}/origin")
     if not first.path.proxied:
         chart.edge(dns, origin, text="DNS only: Cloudflare is skipped")
     previous = dns
@@ -113,7 +117,7 @@ def graph_diagram(graph: MarkedGraph, direction: str = "LR") -> str:
         if marked.was:
             lines.append("(was: " + " / ".join(marked.was.split("\n")[1:] or marked.was.split("\n")) + ")")
         ids[marked.node.key] = chart.node("\n".join(lines), shape=_KIND_SHAPES.get(marked.node.kind, "box"),
-                                          css=_css(marked.status))
+                                          css=_css(marked.status), key=marked.node.key)
     for source, target, status in graph.edges:
         if source in ids and target in ids:
             chart.edge(ids[source], ids[target], dotted=status == REMOVED)

@@ -72,7 +72,7 @@ def test_a_stack_file_missing_at_the_base_is_all_new(repo: Path, capsys: pytest.
     rc, out, _ = _plan(repo, capsys, "--markdown", "--base", "empty")
     assert rc == 0
     assert "where this stack file did not exist yet (everything is added)" in out
-    assert "- admin.fanloom.io: new host (CNAME record, proxied through Cloudflare" in out
+    assert "admin.fanloom.io: new host (CNAME record, proxied through Cloudflare, 8 Cloudflare steps)" in out
 
 
 @pytest.mark.parametrize(("extra", "message"), [

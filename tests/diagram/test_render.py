@@ -116,3 +116,31 @@ def test_no_email_sending_says_so(model_of: Callable[..., PathModel]) -> None:
     mail = parse(mermaid_blocks(text)[1])
     assert list(mail.nodes.values()) == [
         "fanloom-staging.net sends no email through SES (launchready:email.enabled is false)"]
+
+
+def _host_node(chart: Chart, host: str) -> str:
+    return next(n for n, t in chart.nodes.items() if re.search(rf"(^|\n)(\w+: )?{re.escape(host)} — ", t))
+
+
+def _chain_ids(chart: Chart, host: str) -> set[str]:
+    nodes = set(chart.following(_host_node(chart, host)))
+    return nodes | {p for n in nodes if (p := chart.parent.get(n))}
+
+
+def test_a_config_change_changes_the_diagram_text_only_where_it_applies(model_of: Callable[..., PathModel]) -> None:
+    def api_dns_only(values: dict[str, Any]) -> None:
+        values["launchready:hostnames"]["api"]["proxied"] = False
+
+    before_text = web_diagram(diff_models(model_of("prod"), None).hosts)
+    after_text = web_diagram(diff_models(model_of("prod", api_dns_only), None).hosts)
+    before, after = parse(before_text), parse(after_text)
+    assert _host_node(after, "app.fanloom.io") == _host_node(before, "app.fanloom.io")  # same chain, minus api
+    allowed = _chain_ids(before, "app.fanloom.io") | _chain_ids(after, "app.fanloom.io")
+    allowed |= _chain_ids(after, "api.fanloom.io")
+    changed = set(after_text.splitlines()) ^ set(before_text.splitlines())
+    assert changed
+    for line in changed:
+        ids = set(re.findall(r"\b[ns][0-9a-f]{10}\b", line))
+        assert ids and ids <= allowed, line
+    for host in ("fanloom.io", "www.fanloom.io", "admin.fanloom.io"):
+        assert _chain_ids(before, host) == _chain_ids(after, host)
