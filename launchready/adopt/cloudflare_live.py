@@ -31,7 +31,27 @@ def _api_errors(exc: cloudflare.APIError) -> str:
     return "; ".join(p for p in parts if p)
 
 
+#: The API's error codes for a token that is malformed, unknown, expired or revoked (whatever the HTTP status).
+_BAD_TOKEN_CODES = {1000, 6003, 6111, 9103, 9106, 9109, 10001}
+
+
+def _codes(exc: cloudflare.APIError) -> set[int]:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    out = set()
+    for err in body.get("errors") or []:
+        if isinstance(err, dict) and isinstance(err.get("code"), int):
+            out.add(err["code"])
+        for sub in (err.get("error_chain") or []) if isinstance(err, dict) else []:
+            if isinstance(sub, dict) and isinstance(sub.get("code"), int):
+                out.add(sub["code"])
+    return out
+
+
 def _explain(exc: Exception, what: str, permission: str) -> AdoptError:
+    if isinstance(exc, cloudflare.APIStatusError) and exc.status_code in (400, 401, 403) and (
+            _codes(exc) & _BAD_TOKEN_CODES):
+        return AdoptError(f"Cloudflare API: {what} failed: {exc.status_code} {_api_errors(exc)}. {TOKEN_ENV} is "
+                          "not a valid API token (mistyped, expired or revoked): create a new read-only token")
     if isinstance(exc, cloudflare.AuthenticationError):
         detail = _api_errors(exc) or "the token was not accepted"
         return AdoptError(f"Cloudflare API: {what} failed: 401 {detail}. Check {TOKEN_ENV}: it must be an API "

@@ -150,8 +150,8 @@ def adopt(opts: AdoptOptions) -> Outcome:
 
         aws = read_aws(*aws_wanted(declared), endpoint_url=opts.aws_endpoint_url)
     records = match_records(declared, zone, aws, changes)
-    resources = (record_adoptions(records, declared) + rulesets(declared, zone) + zone_settings(declared, zone)
-                 + aws_resources(declared, aws))
+    resources = sorted(record_adoptions(records, declared) + rulesets(declared, zone)
+                       + zone_settings(declared, zone) + aws_resources(declared, aws), key=lambda a: a.urn)
     doc = importfile.build(resources, declared.stack_urn)
     path = importfile.import_path(opts.root, opts.stack)
     outcome = Outcome(opts.stack, declared.stack_file.path, zone, records, resources, changes, doc, aws.checked,
