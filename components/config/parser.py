@@ -6,6 +6,7 @@ first, then the structural (pydantic) problems and the cross-field rules togethe
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -153,7 +154,9 @@ def _value_key_problems(full_key: str, key: str, value: Any, is_secret: bool, re
             )
         ]
     if is_secret_like_key(key) or (isinstance(value, str) and looks_like_credential_url(value)):
-        return [Problem(full_key, "a secret-like key holds a plaintext value", fix=_secret_fix(full_key))]
+        meant = next((r for r in sorted(referenced) if r.lower() == full_key.lower()), full_key)
+        spelling = "" if meant == full_key else f" (keys are case-sensitive: the one referenced is {meant})"
+        return [Problem(full_key, "a secret-like key holds a plaintext value" + spelling, fix=_secret_fix(meant))]
     if full_key in referenced:
         return [
             Problem(full_key, "this key is referenced as a secret but stored in plaintext", fix=_secret_fix(full_key))
@@ -161,11 +164,20 @@ def _value_key_problems(full_key: str, key: str, value: Any, is_secret: bool, re
     return [
         Problem(
             full_key,
-            "unknown key",
-            value=_show(value),
-            fix=f"known keys: {', '.join(f'{_PREFIX}{k}' for k in AREA_KEYS)}",
+            "unknown key",  # named by key only: an unknown key's value may be anything, a credential too
+            fix=_unknown_key_fix(key, referenced),
         )
     ]
+
+
+def _unknown_key_fix(key: str, referenced: set[str]) -> str:
+    """The key it was probably meant to be (keys are case-sensitive: databaseURL is not databaseUrl)."""
+    known = [*AREA_KEYS, *(r.partition(":")[2] for r in sorted(referenced))]
+    by_case = [k for k in known if k.lower() == key.lower()]
+    close = by_case or difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+    if close:
+        return f"did you mean {_PREFIX}{close[0]}? (keys are case-sensitive)"
+    return f"known keys: {', '.join(f'{_PREFIX}{k}' for k in AREA_KEYS)}"
 
 
 def _unset_references(raw: Mapping[str, Any], referenced: set[str]) -> list[Problem]:
@@ -252,7 +264,8 @@ def _from_validation_error(exc: ValidationError, areas: Mapping[str, Any]) -> li
         found, value = _lookup(areas, loc)
         last = str(loc[-1]) if loc else ""
         shown = None
-        if found and not isinstance(value, (Mapping, list)) and not is_secret_like_key(last):
+        if (found and not isinstance(value, (Mapping, list)) and not is_secret_like_key(last)
+                and err["type"] != "extra_forbidden"):
             shown = _show(value)
         message = err["msg"]
         if etype == "missing":
