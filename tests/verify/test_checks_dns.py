@@ -7,7 +7,7 @@ import dataclasses
 
 from launchready.probe.model import Status
 from launchready.probe.resolver import Resolver, parse_nameserver
-from launchready.verify.checks_dns import check_caa, check_dnssec, check_records
+from launchready.verify.checks_dns import check_caa, check_dangling, check_dnssec, check_records
 from launchready.verify.expectations import ExpectedRecord, for_domain
 from tests.fixtures.dnsserver import RunningDns
 
@@ -97,3 +97,30 @@ def test_dnssec_absent_or_without_ds_warns(knot: RunningDns) -> None:
 def test_dnssec_against_a_dead_nameserver_fails(dead_dns: RunningDns) -> None:
     result = asyncio.run(check_dnssec(Resolver([parse_nameserver(dead_dns.nameserver)], 0.3), for_domain(D)))
     assert result.status is Status.fail and "DNS timeout" in result.summary
+
+
+def test_a_dangling_cname_is_named_with_its_target(resolver: Resolver) -> None:
+    exp = dataclasses.replace(
+        for_domain(D), records=[ExpectedRecord(f"shop.{D}", "CNAME"), ExpectedRecord(f"alias.{D}", "CNAME")]
+    )
+    result = asyncio.run(check_dangling(resolver, exp))
+    assert result.status is Status.fail
+    assert f"shop.{D} -> shops-old.herokudns.test (does not exist)" in result.summary
+    assert [r["name"] for r in result.details["dangling"]] == [f"shop.{D}"]  # alias -> www resolves
+
+
+def test_declared_names_whose_cnames_resolve_pass(resolver: Resolver) -> None:
+    exp = dataclasses.replace(for_domain(D), records=[ExpectedRecord(f"alias.{D}", "CNAME")])
+    result = asyncio.run(check_dangling(resolver, exp))
+    assert result.status is Status.passed and f"alias.{D}" in result.details["names"]
+
+
+def test_a_dangling_record_reason_names_the_missing_target(resolver: Resolver) -> None:
+    got = records(resolver, ExpectedRecord(f"dangling.{D}", "ADDRESS"))
+    assert f"points to gone.{D}, which does not exist" in got[f"dangling.{D}"].summary
+
+
+def test_caa_issue_semicolon_on_a_bare_domain_fails(resolver: Resolver) -> None:
+    exp = dataclasses.replace(for_domain(f"caanone.{D}"))
+    result = asyncio.run(check_caa(resolver, exp))
+    assert result.status is Status.fail and "no certificate authority may issue" in result.summary

@@ -113,3 +113,29 @@ def test_mail_from_with_another_mx_or_missing_fails(resolver: Resolver) -> None:
     assert result.status is Status.passed  # bare mode: any MX and a valid SPF
     missing = asyncio.run(check_mail_from(resolver, for_domain(DOMAIN, mail_from="bounce"), 2.0))
     assert missing.status is Status.fail and "no MX" in missing.summary
+
+
+def test_a_512_bit_dkim_key_fails_and_a_1536_bit_key_warns(resolver: Resolver) -> None:
+    weak = asyncio.run(check_dkim(resolver, for_domain(DOMAIN, dkim_selectors=["sel512"])))
+    assert weak.status is Status.fail and "512-bit RSA key" in weak.summary
+    assert weak.details["selectors"][0]["key_bits"] == 512
+    short = asyncio.run(check_dkim(resolver, for_domain(DOMAIN, dkim_selectors=["sel1536"])))
+    assert short.status is Status.warn and "1536-bit" in short.summary
+    good = asyncio.run(check_dkim(resolver, for_domain(DOMAIN, dkim_selectors=["sel1"])))
+    assert good.status is Status.passed and good.details["selectors"][0]["key_bits"] == 2048
+
+
+def test_a_mail_from_mx_host_that_does_not_resolve_fails(resolver: Resolver) -> None:
+    result = asyncio.run(check_mail_from(resolver, for_domain("deadmx.test", mail_from="mail"), 2.0))
+    assert result.status is Status.fail
+    assert "feedback-smtp.eu-north-9.amazonses.com" in result.summary and "does not resolve" in result.summary
+
+
+def test_with_a_stack_the_mail_from_mx_must_be_the_feedback_endpoint_of_its_region(resolver: Resolver) -> None:
+    exp = dataclasses.replace(
+        for_domain(DOMAIN, mail_from="mail"), mail_from_mx="feedback-smtp.us-east-1.amazonses.com",
+        ses_region="us-east-1",
+    )
+    result = asyncio.run(check_mail_from(resolver, exp, 2.0))
+    assert result.status is Status.fail and "not feedback-smtp.us-east-1.amazonses.com" in result.summary
+    assert "us-east-1" in result.summary
