@@ -68,9 +68,14 @@ def _scan(root: str, names: list[str]) -> list[_Hit]:
     chunks = [names[i::workers * 2] for i in range(workers * 2)]
     config = get_settings().json()
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
         results = pool.map(_scan_in_worker, [(config, root, chunk) for chunk in chunks if chunk])
         return [hit for chunk in results for hit in chunk]
+    finally:
+        # Interrupted (Ctrl-C, SIGTERM): drop the chunks not started, so the caller's cleanup of `root`
+        # (the history's scratch copies) waits only for the ones running.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _findings(hits: list[_Hit], source: str) -> list[Finding]:
@@ -151,6 +156,8 @@ def scan_history(versions: list[NewLines], source: str) -> list[Finding]:
     to the version's own. YAML versions are scanned whole (detect-secrets parses them) and only findings on
     their new lines are kept.
     """
+    # The scratch copies are plaintext: the directory is private (0700) and removed however the block ends,
+    # including SIGTERM/SIGHUP (launchready.common.signals) and Ctrl-C.
     with tempfile.TemporaryDirectory(prefix="launchready-scan-") as scratch:
         owners: dict[str, NewLines] = {}
         for n, version in enumerate(versions):

@@ -1,4 +1,4 @@
-"""One scan: the working tree, the history of HEAD and the stack files, judged against the baseline."""
+"""One scan: the working tree, the history of every ref and the stack files, judged against the baseline."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from detect_secrets.settings import get_plugins
 
-from launchready.scan import gitrepo, named
+from launchready.scan import encoded, gitrepo, named
 from launchready.scan.baseline import Baseline, BaselineError
 from launchready.scan.detector import Blob, new_lines, scan_files, scan_history, settings
 from launchready.scan.findings import HISTORY, STACK_PLAINTEXT, TREE, Finding
@@ -31,6 +31,10 @@ class ScanResult:
     commits_scanned: int = 0
     blobs_scanned: int = 0
     blobs_too_big: int = 0
+    #: the refs whose history was read (branches, tags, remote-tracking branches, notes, stash entries, HEAD)
+    refs_scanned: int = 0
+    #: a shallow clone: commits before its boundary are not in the repository, so they were not read
+    shallow: bool = False
     #: every finding, each marked `baselined` when the baseline accepts it
     findings: list[Finding] = field(default_factory=list)
     #: the detect-secrets settings in force, in baseline form
@@ -50,6 +54,8 @@ class ScanResult:
             "commits_scanned": self.commits_scanned,
             "blobs_scanned": self.blobs_scanned,
             "blobs_skipped_too_big": self.blobs_too_big,
+            "refs_scanned": self.refs_scanned,
+            "shallow": self.shallow,
             "baselined": sum(1 for f in self.findings if f.baselined),
             "findings": [f.to_json() for f in self.new],
         }
@@ -62,8 +68,10 @@ _SPECIFIC = named.TYPES | {STACK_PLAINTEXT}
 def _prefer_specific(findings: list[Finding]) -> list[Finding]:
     """A line a specific check explains (a Cloudflare token, a plaintext stack-file password) is usually also
     a detect-secrets keyword or entropy hit; keep the finding that names the credential and its fix."""
-    explained = {(f.source, f.commit, f.path, f.line) for f in findings if f.type in _SPECIFIC}
-    return [f for f in findings if f.type in _SPECIFIC or (f.source, f.commit, f.path, f.line) not in explained]
+    specific = [f.type in _SPECIFIC or encoded.is_encoded_type(f.type) for f in findings]
+    explained = {(f.source, f.commit, f.path, f.line) for f, known in zip(findings, specific, strict=True) if known}
+    return [f for f, known in zip(findings, specific, strict=True)
+            if known or (f.source, f.commit, f.path, f.line) not in explained]
 
 
 def _read_text(path: Path) -> str | None:
@@ -78,6 +86,75 @@ def _relative(path: Path, root: Path) -> str | None:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:
         return None
+
+
+def _load_plugins(baseline: Baseline) -> None:
+    try:
+        get_plugins()
+    except Exception as exc:  # a baseline naming a plugin or filter this detect-secrets does not have
+        raise BaselineError(
+            f"the baseline {baseline.path} configures plugins detect-secrets cannot load: {exc}"
+        ) from None
+
+
+def _scan_tree(root: Path, files: list[str], public: dict[str, set[str]]) -> list[Finding]:
+    """The files as they are now: detect-secrets, the named detectors, base64 contents, stack files."""
+    tree = scan_files(root, files, TREE)
+    for name in files:
+        text = _read_text(root / name)
+        if text is None:
+            continue
+        lines = list(enumerate(text.splitlines(), start=1))
+        tree.extend(named.scan_lines(name, lines, TREE))
+        tree.extend(encoded.scan_lines(name, lines, TREE))
+        if is_stack_file(name):
+            tree.extend(scan_stack_text(name, text, TREE))
+            public.setdefault(name, set()).update(public_hashes(text))
+    return _prefer_specific(without_public_ids(tree, public))
+
+
+def _scan_past(root: Path, skip: str | None, result: ScanResult, public: dict[str, set[str]],
+               say: Callable[[str], None]) -> list[Finding]:
+    """Every file version a commit reachable from any ref added (see gitrepo.history_blobs)."""
+    history = gitrepo.history_blobs(root)
+    result.commits_scanned, result.refs_scanned, result.shallow = history.commits, history.refs, history.shallow
+    blobs = [b for b in history.blobs if b.path != skip]
+    say(f"scanning {len(blobs)} file versions from {result.commits_scanned} commits")
+    contents, result.blobs_too_big = gitrepo.read_blobs(root, [b.blob for b in blobs])
+    versions = [Blob(b.path, contents[b.blob], b.commit) for b in blobs if b.blob in contents]
+    result.blobs_scanned = len(versions)
+    added = new_lines(versions)
+    found = scan_history(added, HISTORY)
+    for version in added:
+        found.extend(named.scan_lines(version.path, version.lines, HISTORY, version.commit))
+        found.extend(encoded.scan_lines(version.path, version.lines, HISTORY, version.commit))
+    for blob in versions:
+        if is_stack_file(blob.path):
+            text = blob.content.decode("utf-8", "replace")
+            found.extend(scan_stack_text(blob.path, text, HISTORY, blob.commit))
+            public.setdefault(blob.path, set()).update(public_hashes(text))
+    found = without_public_ids(found, public)
+    # history order (oldest first): the first finding of a secret names the commit that added it
+    order = {(v.commit, v.path): i for i, v in enumerate(versions)}
+    found.sort(key=lambda f: (order.get((f.commit or "", f.path), 0), f.line))
+    return _prefer_specific(found)
+
+
+def _merge(tree: list[Finding], past: list[Finding], baseline: Baseline) -> list[Finding]:
+    """The earliest commit that added each secret; a secret still in the tree is reported once, as a tree
+    finding that names the commit that added it."""
+    first_commit: dict[tuple[str, str, str], Finding] = {}
+    for f in past:
+        first_commit.setdefault(f.identity, f)
+    in_tree = {f.identity for f in tree}
+    findings = [
+        dataclasses.replace(f, commit=first_commit[f.identity].commit if f.identity in first_commit else None)
+        for f in tree
+    ]
+    findings.extend(f for identity, f in first_commit.items() if identity not in in_tree)
+    findings = [dataclasses.replace(f, baselined=baseline.accepts(f)) for f in findings]
+    findings.sort(key=lambda f: (f.source != TREE, f.path, f.line, f.type))
+    return findings
 
 
 def scan(
@@ -100,63 +177,12 @@ def scan(
     skip = _relative(baseline.path, root)
     files = [f for f in gitrepo.worktree_files(root, in_git) if f != skip]
     result.files_scanned = len(files)
-
+    public: dict[str, set[str]] = {}
     with settings(baseline.settings) as in_force:
-        try:
-            get_plugins()
-        except Exception as exc:  # a baseline naming a plugin or filter this detect-secrets does not have
-            raise BaselineError(
-                f"the baseline {baseline.path} configures plugins detect-secrets cannot load: {exc}"
-            ) from None
+        _load_plugins(baseline)
         result.settings = in_force
         say(f"scanning {len(files)} files")
-        tree = scan_files(root, files, TREE)
-        public: dict[str, set[str]] = {}
-        for name in files:
-            text = _read_text(root / name)
-            if text is None:
-                continue
-            tree.extend(named.scan_lines(name, enumerate(text.splitlines(), start=1), TREE))
-            if is_stack_file(name):
-                tree.extend(scan_stack_text(name, text, TREE))
-                public.setdefault(name, set()).update(public_hashes(text))
-        tree = _prefer_specific(without_public_ids(tree, public))
-
-        past: list[Finding] = []
-        if history:
-            result.commits_scanned, blobs = gitrepo.history_blobs(root)
-            blobs = [b for b in blobs if b.path != skip]
-            say(f"scanning {len(blobs)} file versions from {result.commits_scanned} commits")
-            contents, result.blobs_too_big = gitrepo.read_blobs(root, [b.blob for b in blobs])
-            versions = [Blob(b.path, contents[b.blob], b.commit) for b in blobs if b.blob in contents]
-            result.blobs_scanned = len(versions)
-            added = new_lines(versions)
-            found = scan_history(added, HISTORY)
-            for version in added:
-                found.extend(named.scan_lines(version.path, version.lines, HISTORY, version.commit))
-            for blob in versions:
-                if is_stack_file(blob.path):
-                    text = blob.content.decode("utf-8", "replace")
-                    found.extend(scan_stack_text(blob.path, text, HISTORY, blob.commit))
-                    public.setdefault(blob.path, set()).update(public_hashes(text))
-            found = without_public_ids(found, public)
-            # history order (oldest first): the first finding of a secret names the commit that added it
-            order = {(v.commit, v.path): i for i, v in enumerate(versions)}
-            found.sort(key=lambda f: (order.get((f.commit or "", f.path), 0), f.line))
-            past = _prefer_specific(found)
-
-    # The earliest commit that added each secret; a secret still in the tree is reported once, as a tree
-    # finding that names the commit that added it.
-    first_commit: dict[tuple[str, str, str], Finding] = {}
-    for f in past:
-        first_commit.setdefault(f.identity, f)
-    in_tree = {f.identity for f in tree}
-    findings = [
-        dataclasses.replace(f, commit=first_commit[f.identity].commit if f.identity in first_commit else None)
-        for f in tree
-    ]
-    findings.extend(f for identity, f in first_commit.items() if identity not in in_tree)
-    findings = [dataclasses.replace(f, baselined=baseline.accepts(f)) for f in findings]
-    findings.sort(key=lambda f: (f.source != TREE, f.path, f.line, f.type))
-    result.findings = findings
+        tree = _scan_tree(root, files, public)
+        past = _scan_past(root, skip, result, public, say) if history else []
+    result.findings = _merge(tree, past, baseline)
     return result

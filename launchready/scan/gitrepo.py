@@ -1,4 +1,7 @@
-"""What the scan reads through git: the working tree's files and every blob in the history of HEAD."""
+"""What the scan reads through git: the working tree's files, and every file version that any commit
+reachable from any ref added: local and remote-tracking branches, tags, notes, every stash entry (not only
+the latest), and HEAD (also when detached). Commits reachable only from other reflogs, and unreachable
+objects, are not read; in a shallow clone the commits before its boundary are not there to read."""
 
 from __future__ import annotations
 
@@ -80,15 +83,32 @@ class HistoryBlob:
     blob: str
 
 
-def _added_blobs(root: Path) -> Iterator[HistoryBlob]:
-    """Every (commit, path, blob) that a commit reachable from HEAD added or changed, oldest first.
+def _tips(root: Path) -> list[str]:
+    """Every ref's commit, HEAD's, and each stash entry's (`git stash list` reads them from the stash reflog)."""
+    out = _git(root, "for-each-ref", "--format=%(objectname) %(objecttype) %(*objecttype)")
+    tips: set[str] = set()
+    for line in out.decode().splitlines():
+        sha, kind, peeled = [*line.split(), "", ""][:3]
+        if kind == "commit" or peeled == "commit":  # a tag object's commit is reached through the tag
+            tips.add(sha)
+    if has_commits(root):
+        tips.add(_git(root, "rev-parse", "HEAD").decode().strip())
+    with_stash = _git(root, "for-each-ref", "--format=%(refname)", "refs/stash").decode().strip()
+    if with_stash:
+        tips.update(_git(root, "log", "-g", "--format=%H", "refs/stash").decode().split())
+    return sorted(tips)
 
-    Merges are diffed against each parent (`-m`), so a blob only a conflict resolution introduced is seen too.
+
+def _added_blobs(root: Path, tips: list[str]) -> Iterator[HistoryBlob]:
+    """Every (commit, path, blob) that a commit reachable from `tips` added or changed, oldest first.
+
+    Merges are diffed against each parent (`-m`), so a blob only a conflict resolution introduced is seen
+    too, and so is what a stash entry saved (its index and untracked-files commits are its parents).
     `--relative` keeps the paths relative to `root` (and the history to it) when root is a sub-directory.
     """
     out = _git(
         root, "log", "-z", "--reverse", "-m", "--raw", "--no-abbrev", "--no-renames", "--relative",
-        f"--format={_COMMIT_MARK}%H", "HEAD",
+        f"--format={_COMMIT_MARK}%H", "--stdin", stdin="\n".join(tips).encode() + b"\n",
     )
     tokens = out.decode("utf-8", "surrogateescape").split("\0")
     commit = ""
@@ -109,18 +129,31 @@ def _added_blobs(root: Path) -> Iterator[HistoryBlob]:
             header = token
 
 
-def history_blobs(root: Path) -> tuple[int, list[HistoryBlob]]:
-    """The number of commits in HEAD's history and the first appearance of each (path, blob)."""
-    if not has_commits(root):
-        return 0, []
-    commits = int(_git(root, "rev-list", "--count", "HEAD").decode().strip() or 0)
+@dataclass(frozen=True)
+class History:
+    """What the history scan reads: the commits, the refs they were reached from, each (path, blob) once."""
+
+    commits: int
+    refs: int
+    shallow: bool
+    blobs: list[HistoryBlob]
+
+
+def history_blobs(root: Path) -> History:
+    """The commits reachable from any ref (see the module), and the first appearance of each (path, blob)."""
+    tips = _tips(root)
+    shallow = _git(root, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
+    if not tips:
+        return History(0, 0, shallow, [])
+    refs = len(_git(root, "for-each-ref", "--format=%(refname)").decode().split())
+    commits = len(_git(root, "rev-list", "--stdin", stdin="\n".join(tips).encode() + b"\n").split())
     seen: set[tuple[str, str]] = set()
     blobs: list[HistoryBlob] = []
-    for item in _added_blobs(root):
+    for item in _added_blobs(root, tips):
         if (item.path, item.blob) not in seen:
             seen.add((item.path, item.blob))
             blobs.append(item)
-    return commits, blobs
+    return History(commits, refs, shallow, blobs)
 
 
 def read_blobs(root: Path, blob_ids: list[str]) -> tuple[dict[str, bytes], int]:
