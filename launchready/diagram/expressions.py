@@ -22,6 +22,9 @@ from launchready import PROJECT_ROOT
 
 #: Fields that carry the request's host; `raw.` variants read the same before any rewrite.
 HOST_FIELDS = frozenset({"http.host", "raw.http.host"})
+#: Fields that hold the host among other things: a rule on them may look at the host (never "all hosts"),
+#: but their value is unknown here.
+WITH_HOST_FIELDS = frozenset({"http.request.full_uri", "raw.http.request.full_uri"})
 _MODULE = "_launchready_diagram_pack_expr"
 
 
@@ -51,10 +54,14 @@ class HostScope:
         return pe.evaluate_node(self.tree, pe.Probe(host=host, path="/")) is not False
 
 
-def _mentions_host(node: Any) -> bool:
-    if getattr(node, "kind", None) == "field" and node.value in HOST_FIELDS:
+def _mentions(node: Any, fields: frozenset[str]) -> bool:
+    if getattr(node, "kind", None) == "field" and node.value in fields:
         return True
-    return any(_mentions_host(arg) for arg in getattr(node, "args", []) or [])
+    return any(_mentions(arg, fields) for arg in getattr(node, "args", []) or [])
+
+
+def _mentions_host(node: Any) -> bool:
+    return _mentions(node, HOST_FIELDS)
 
 
 def _host_only(node: Any, pe: ModuleType) -> Any:
@@ -74,5 +81,5 @@ def host_scope(expression: str) -> HostScope:
     except (pe.ExpressionError, RecursionError):
         return HostScope(all_hosts="http.host" not in expression, tree=None)
     if not _mentions_host(tree):
-        return HostScope(all_hosts=True, tree=None)
+        return HostScope(all_hosts=not _mentions(tree, WITH_HOST_FIELDS), tree=None)
     return HostScope(all_hosts=False, tree=_host_only(tree, pe))

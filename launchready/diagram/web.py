@@ -69,18 +69,40 @@ def _allowed(cfg: StackConfig) -> str:
     return ", ".join(who) or "nobody"
 
 
-def access_steps(cfg: StackConfig, plan: dict[str, Any]) -> dict[str, Step]:
-    """host -> the Access step of the application that protects it."""
-    steps: dict[str, Step] = {}
+def _access_targets(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    """(host pattern, path) of every public destination of an Access application: `destinations`, the
+    deprecated `selfHostedDomains` and `domain`, each "host[/path]", the host possibly a "*." wildcard."""
+    uris = [str(d.get("uri") or "") for d in inputs.get("destinations") or []
+            if isinstance(d, dict) and d.get("type", "public") == "public"]
+    uris += [str(u) for u in inputs.get("selfHostedDomains") or []] + [str(inputs.get("domain") or "")]
+    targets = []
+    for uri in uris:
+        host, slash, path = uri.strip().removeprefix("https://").partition("/")
+        if host:
+            targets.append((host.lower(), slash + path))
+    return list(dict.fromkeys(targets))
+
+
+def _covers(pattern: str, host: str) -> bool:
+    return pattern == host or (pattern.startswith("*.") and host.endswith(pattern[1:]))
+
+
+def access_step(cfg: StackConfig, plan: dict[str, Any], host: str) -> Step | None:
+    """The Access step of the applications that protect `host` (all of them, in one step), or None."""
+    found: list[tuple[str, str, Any]] = []
     for res in resources(plan, ACCESS_APP):
         inputs = _inputs(res)
-        hosts = {str(inputs.get("domain") or "").lower()}
-        hosts |= {str(d.get("uri") or "").lower() for d in inputs.get("destinations") or [] if isinstance(d, dict)}
-        session = inputs.get("sessionDuration")
-        text = f"sign-in required; allowed: {_allowed(cfg)}" + (f"; session {session}" if session else "")
-        for host in hosts - {""}:
-            steps[host] = Step(ACCESS_PHASE, f"{ACCESS_PHASE}/{res.get('name')}", text, all_hosts=False)
-    return steps
+        paths = [path for pattern, path in _access_targets(inputs) if _covers(pattern, host.lower())]
+        if paths:
+            found.append((str(res.get("name")), ", ".join(p or "every path" for p in paths),
+                          inputs.get("sessionDuration")))
+    if not found:
+        return None
+    scope = "; ".join(f"on {paths}" for _, paths, _ in found if paths != "every path")
+    session = next((s for *_, s in found if s), None)
+    text = (f"sign-in required{' ' + scope if scope else ''}; allowed: {_allowed(cfg)}"
+            + (f"; session {session}" if session else ""))
+    return Step(ACCESS_PHASE, f"{ACCESS_PHASE}/{'+'.join(name for name, *_ in found)}", text, all_hosts=False)
 
 
 def _records(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -96,7 +118,6 @@ def host_paths(cfg: StackConfig, plan: dict[str, Any]) -> list[HostPath]:
     """One path per declared hostname, in the order the stack file declares them."""
     records = _records(plan)
     rules = ruleset_steps(plan)
-    access = access_steps(cfg, plan)
     paths = []
     for label, hostname in cfg.hostnames.items():
         host = cfg.fqdn(label)
@@ -105,8 +126,9 @@ def host_paths(cfg: StackConfig, plan: dict[str, Any]) -> list[HostPath]:
         steps: list[Step] = []
         if proxied:
             steps = [step for step, scope in rules if scope.applies_to(host)]
-            if host.lower() in access:
-                steps.append(access[host.lower()])
+            access = access_step(cfg, plan, host)
+            if access is not None:
+                steps.append(access)
         paths.append(HostPath(
             host=host, label=label, purpose=hostname.purpose,
             record=str(record.get("type") or hostname.record_type),

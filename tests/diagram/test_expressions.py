@@ -23,6 +23,7 @@ HOSTS = ["example.com", "www.example.com", "app.example.com", "admin.example.com
     ('http.host wildcard "*.example.com"', ["www.example.com", "app.example.com", "admin.example.com"], False),
     ('ends_with(http.host, "app.example.com")', ["app.example.com"], False),
     ('http.host ne "app.example.com"', ["example.com", "www.example.com", "admin.example.com"], False),
+    ('starts_with(http.request.full_uri, "https://admin.example.com/")', HOSTS, False),  # unknown, not "all"
     ("this is (not an expression", HOSTS, True),
 ])
 def test_rule_applies_to_the_hosts_its_expression_can_match(expression: str, expected: list[str],

@@ -67,3 +67,36 @@ def test_staging_rate_limit_and_access_follow_its_config(model_of: Callable[...,
     assert admin is not None
     access = admin.steps[-1]
     assert access.phase == "access" and "contractor.qa@gmail.com" in access.text and "@fanloom.io" in access.text
+
+
+def _resource(plan: dict[str, Any], type_suffix: str, name: str) -> dict[str, Any]:
+    return next(r for r in plan["resources"] if r["type"].endswith(type_suffix) and r["name"] == name)
+
+
+def test_a_rule_that_names_hosts_applies_to_those_hosts_only(planned: Callable[..., Any]) -> None:
+    cfg, plan = planned("prod")
+    cache = _resource(plan, ":Ruleset", "cache-rules")
+    cache["inputs"]["rules"].insert(0, {
+        "ref": "cache_api_docs", "description": "API docs cached for an hour", "action": "set_cache_settings",
+        "expression": '(http.host in {"api.fanloom.io" "app.fanloom.io"} and starts_with(http.request.uri.path, '
+                      '"/docs/"))'})
+    cache["inputs"]["rules"].append({"ref": "off", "expression": "true", "action": "set_cache_settings",
+                                     "enabled": False})
+    model = build_model(cfg, plan)
+    assert refs(model, "api.fanloom.io") == [*WAF, "cache_api_docs", *CACHE]
+    assert refs(model, "app.fanloom.io") == [*WAF, "cache_api_docs", *CACHE]
+    assert "cache_api_docs" not in refs(model, "fanloom.io") and "off" not in refs(model, "fanloom.io")
+    step = next(s for s in model.host("api.fanloom.io").steps if s.key.endswith("/cache_api_docs"))  # type: ignore[union-attr]
+    assert (step.title, step.all_hosts) == ("Cache rules", False)
+
+
+def test_access_follows_the_applications_destinations(planned: Callable[..., Any]) -> None:
+    cfg, plan = planned("prod")
+    app = _resource(plan, ":ZeroTrustAccessApplication", "access-app-admin")
+    app["inputs"].update(domain="", destinations=[{"type": "public", "uri": "*.fanloom.io/internal"},
+                                                  {"type": "private", "uri": "10.0.0.0/8"}])
+    model = build_model(cfg, plan)
+    for host in ("www.fanloom.io", "app.fanloom.io", "admin.fanloom.io"):
+        access = model.host(host).steps[-1]  # type: ignore[union-attr]
+        assert access.phase == "access" and access.text.startswith("sign-in required on /internal; allowed: ")
+    assert all(s.phase != "access" for s in model.host("fanloom.io").steps)  # type: ignore[union-attr]
