@@ -58,7 +58,51 @@ def _webhook_with_token(value: str) -> bool:
         return True
     if any(k.lower() in _TOKEN_PARAMS and v for k, v in query):
         return True
+    if "hook" not in (host + parts.path).lower():
+        return False  # an ordinary page URL ("/2024-annual-report-v2" is not a token)
     return any(_TOKENISH_RE.match(p) for p in [*parts.path.split("/"), *(v for _, v in query)] if p)
+
+
+def credential_kind(value: str, key: str = "") -> str | None:
+    """What kind of credential a value looks like ("Stripe Access Key", "webhook URL with a token", ...)."""
+    from launchready.scan.detector import settings
+
+    with settings(None):
+        return _credential_kind(value, key)
+
+
+def _credential_kind(value: str, key: str) -> str | None:
+    text = value.strip()
+    if len(text) < 8:
+        return None
+    if looks_like_credential_url(text):
+        return "a URL with a password"
+    if _webhook_with_token(text):
+        return "a webhook URL with its token"
+    from launchready.scan.named import DETECTORS
+
+    line = f"{key or 'value'}={text}"
+    named = next((kind for kind, p in DETECTORS.items() if p.search(line)), None)
+    if named:
+        return named
+    kinds = _detect_secrets_types(text)
+    return kinds[0] if kinds else None
+
+
+def plaintext_credentials(values: Mapping[str, Any]) -> list[Problem]:
+    """Every plaintext value of a stack's config that looks like a credential, named by key (never shown)."""
+    from launchready.scan.detector import settings
+
+    problems: list[Problem] = []
+    with settings(None):
+        for path, value, key in _leaves(values):
+            if not isinstance(value, str) or value == SECRET_PLACEHOLDER:
+                continue
+            kind = _credential_kind(value, key)
+            if kind:
+                problems.append(Problem(path, f"holds what looks like a credential ({kind}) in plaintext",
+                                        fix=_credential_fix(path)))
+    return problems
 
 
 def _detect_secrets_types(value: str) -> list[str]:
@@ -77,17 +121,7 @@ def is_secret_shaped(value: str, key: str = "") -> bool:
 
 
 def _secret_shaped(value: str, key: str) -> bool:
-    text = value.strip()
-    if len(text) < 8:
-        return False
-    if looks_like_credential_url(text) or _webhook_with_token(text):
-        return True
-    from launchready.scan.named import DETECTORS
-
-    line = f"{key or 'value'}={text}"
-    if any(p.search(line) for p in DETECTORS.values()):
-        return True
-    return bool(_detect_secrets_types(text))
+    return _credential_kind(value, key) is not None
 
 
 def _unwrap(annotation: Any) -> list[Any]:

@@ -22,7 +22,7 @@ from components.config.rules.regions import provider_region_is_real
 from components.config.rules.stacks import environment_matches_stack, zone_not_shared
 from launchready import PROJECT_ROOT
 from launchready.common.project import project_root  # noqa: F401 (re-exported: one project_root)
-from launchready.redaction import SECRET_PLACEHOLDER, redact_error
+from launchready.redaction import SECRET_PLACEHOLDER, plaintext_credentials, redact_error
 from launchready.stackyaml import MAX_BYTES, Document, YamlRefused
 from launchready.stackyaml import load as load_yaml
 
@@ -245,12 +245,14 @@ def validate(sf: StackFile, root: Path | None = None) -> StackConfig:
 
     Raises ConfigError; its problems show only values of known, non-secret fields (launchready.redaction).
     """
+    leaked = plaintext_credentials(sf.values)
     try:
         cfg = parse_config(sf.values, sf.secret_keys, source=sf.path.name)
     except ConfigError as exc:
-        exc.problems[:0] = provider_region_is_real(sf.values)
+        known = {p.path for p in exc.problems}
+        exc.problems[:0] = [*provider_region_is_real(sf.values), *(p for p in leaked if p.path not in known)]
         raise redact_error(exc, sf.values) from None
-    problems = list(provider_region_is_real(sf.values))
+    problems = [*provider_region_is_real(sf.values), *leaked]
     problems += environment_matches_stack(cfg, sf.stack)
     problems += _sibling_problems(sf, cfg, root or sf.path.parent)
     if problems:

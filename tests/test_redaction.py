@@ -117,3 +117,19 @@ def test_known_fields_follow_the_schema() -> None:
     assert not is_known_field("launchready:secrets.items[0].dbPass")
     assert not is_known_field("launchready:zone")  # a mapping, never shown whole
     assert not is_known_field("launchready:stripe.key")
+
+
+@pytest.mark.parametrize("secret", [STRIPE, SLACK, "postgres://app:CANARYpw2@db.internal/app"])
+def test_a_credential_in_a_free_text_field_is_refused_not_planned(project: Path, secret: str) -> None:
+    path = project / "Pulumi.prod.yaml"
+    path.write_text(path.read_text().replace("purpose: creator dashboard (logged-in web app)", f"purpose: {secret}"))
+    with pytest.raises(ConfigError) as info:
+        load_stack_config("prod", project)
+    [p] = [p for p in info.value.problems if p.path == "launchready:hostnames.app.purpose"]
+    assert "looks like a credential" in p.message and "pulumi config set --secret" in p.fix
+    assert secret not in info.value.render() and "CANARYpw2" not in info.value.render()
+
+
+def test_an_ordinary_page_url_with_a_long_slug_is_not_a_credential() -> None:
+    assert not is_secret_shaped("https://fanloom.io/2024-annual-report-v2")
+    assert is_secret_shaped("https://alerts.example.com/webhook/a1b2c3d4e5f6g7h8i9j0")
