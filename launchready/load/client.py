@@ -1,20 +1,19 @@
-"""One request of a step: built from the step and the iteration's values, sent through httpx's transport,
-checked against the expected status, and the captured values taken from the response.
-
-The transport is used directly (no `httpx.AsyncClient`): no shared cookie jar between iterations, no
-redirect following, less work per request. Each iteration keeps its own cookies, like one browser session.
+"""One request of a step: built from the step and the iteration's values, sent through the keep-alive
+HTTP/1.1 pool (launchready/load/http1.py), checked against the expected status, and the captured values
+taken from the response. Redirects are not followed; each iteration keeps its own cookies, like one
+browser session.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import ssl
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import httpx
-
+from launchready.load.http1 import Pool, ProtocolError, Response
 from launchready.load.scenario import TEMPLATE_RE, Capture, Step
 
 
@@ -24,6 +23,14 @@ class Session:
 
     values: dict[str, str]
     cookies: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    url: str
+    headers: dict[str, str]
+    content: bytes | None
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ def _render_json(value: Any, values: dict[str, str]) -> Any:
     return value
 
 
-def build_request(step: Step, origin: str, session: Session, timeout: float) -> httpx.Request:
+def build_request(step: Step, origin: str, session: Session) -> Request:
     values = session.values
     headers = {k: render(v, values) for k, v in step.headers.items()}
     content: bytes | None = None
@@ -66,8 +73,7 @@ def build_request(step: Step, origin: str, session: Session, timeout: float) -> 
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
     headers.setdefault("User-Agent", "launchready-load")
     url = origin.rstrip("/") + render(step.path, values, in_path=True)
-    limits = {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
-    return httpx.Request(step.method, url, headers=headers, content=content, extensions={"timeout": limits})
+    return Request(step.method, url, headers, content)
 
 
 def _json_field(body: bytes, path: str) -> str | None:
@@ -87,7 +93,7 @@ def _json_field(body: bytes, path: str) -> str | None:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _cookies(response: httpx.Response) -> dict[str, str]:
+def _cookies(response: Response) -> dict[str, str]:
     out = {}
     for line in response.headers.get_list("set-cookie"):
         pair = line.split(";", 1)[0]
@@ -97,7 +103,7 @@ def _cookies(response: httpx.Response) -> dict[str, str]:
     return out
 
 
-def capture_value(capture: Capture, response: httpx.Response, body: bytes, cookies: dict[str, str]) -> str | None:
+def capture_value(capture: Capture, response: Response, body: bytes, cookies: dict[str, str]) -> str | None:
     if capture.cookie is not None:
         return cookies.get(capture.cookie)
     if capture.header is not None:
@@ -105,7 +111,7 @@ def capture_value(capture: Capture, response: httpx.Response, body: bytes, cooki
     return _json_field(body, capture.json_path or "")
 
 
-def apply_response(step: Step, response: httpx.Response, body: bytes, session: Session) -> Outcome:
+def apply_response(step: Step, response: Response, body: bytes, session: Session) -> Outcome:
     """Check the status, keep the cookies, take the captures. The first failure is the step's error."""
     if response.status_code not in step.expect:
         return Outcome(response.status_code, f"status {response.status_code}")
@@ -121,27 +127,20 @@ def apply_response(step: Step, response: httpx.Response, body: bytes, session: S
 
 def error_kind(exc: BaseException) -> str:
     """A short, stable name for why a request failed (no URLs, no values)."""
-    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+    if isinstance(exc, TimeoutError):
         return "timeout"
-    if isinstance(exc, httpx.ConnectError):
-        cause = exc.__cause__ or exc.__context__
-        return "tls" if isinstance(cause, ssl.SSLError) or "SSL" in str(exc) else "connect"
-    if isinstance(exc, httpx.RemoteProtocolError):
+    if isinstance(exc, ssl.SSLError):
+        return "tls"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connect"
+    if isinstance(exc, ProtocolError | ValueError):
         return "protocol"
-    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+    if isinstance(exc, ConnectionError | asyncio.IncompleteReadError):
         return "connection reset"
+    if isinstance(exc, OSError):
+        return "connect"
     return type(exc).__name__
 
 
-def new_transport(max_in_flight: int) -> httpx.AsyncHTTPTransport:
-    limits = httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight)
-    return httpx.AsyncHTTPTransport(limits=limits, retries=0)
-
-
-async def send(transport: httpx.AsyncHTTPTransport, request: httpx.Request) -> tuple[httpx.Response, bytes]:
-    response = await transport.handle_async_request(request)
-    try:
-        body = await response.aread()
-    finally:
-        await response.aclose()
-    return response, body
+async def send(pool: Pool, request: Request) -> tuple[Response, bytes]:
+    return await pool.request(request.method, request.url, request.headers, request.content)

@@ -13,9 +13,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import httpx
-
-from launchready.load.client import Session, apply_response, build_request, error_kind, new_transport, send
+from launchready.load.client import Session, apply_response, build_request, error_kind, send
+from launchready.load.http1 import Pool
 from launchready.load.results import FlowResult, RunResult, StepResult
 from launchready.load.scenario import Flow, LoadProfile
 from launchready.load.schedule import WeightedPicker, arrival_offsets
@@ -58,7 +57,7 @@ class _Run:
         self.requests = 0
         self.errors = 0
 
-    async def iteration(self, transport: httpx.AsyncHTTPTransport, index: int, due: float) -> None:
+    async def iteration(self, transport: Pool, index: int, due: float) -> None:
         plan, result = self.plans[index], self.results[index]
         session = Session(dict(self.values))
         start = due
@@ -67,7 +66,7 @@ class _Run:
         for step, step_result in zip(plan.flow.steps, result.steps, strict=True):
             error: str | None = None
             try:
-                request = build_request(step, plan.origin, session, timeout)
+                request = build_request(step, plan.origin, session)
                 async with asyncio.timeout(timeout):
                     response, body = await send(transport, request)
                 error = apply_response(step, response, body, session).error
@@ -75,7 +74,7 @@ class _Run:
                 step_result.recorder.record(loop.time() - start, CUT)
                 self.errors += 1
                 raise
-            except (httpx.HTTPError, OSError, TimeoutError) as exc:
+            except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError) as exc:
                 error = error_kind(exc)
             end = loop.time()
             step_result.recorder.record(end - start, error)
@@ -85,7 +84,7 @@ class _Run:
                 return
             start = end
 
-    async def _guarded(self, transport: httpx.AsyncHTTPTransport, index: int, due: float,
+    async def _guarded(self, transport: Pool, index: int, due: float,
                        slots: asyncio.Semaphore) -> None:
         try:
             await self.iteration(transport, index, due)
@@ -93,7 +92,7 @@ class _Run:
             self.in_flight -= 1
             slots.release()
 
-    async def schedule(self, transport: httpx.AsyncHTTPTransport, tasks: set[asyncio.Task[None]],
+    async def schedule(self, transport: Pool, tasks: set[asyncio.Task[None]],
                        t0: float) -> None:
         loop = asyncio.get_running_loop()
         p = self.profile
@@ -134,7 +133,7 @@ class _Run:
         p = self.profile
         duration = p.ramp_seconds + p.hold_seconds
         tasks: set[asyncio.Task[None]] = set()
-        transport = new_transport(p.max_in_flight)
+        transport = Pool()
         t0 = loop.time() + 0.01
         reporter = asyncio.create_task(self._report(t0, duration, progress)) if progress else None
         try:
