@@ -1,0 +1,95 @@
+"""adopt's AWS side against moto in server mode: the SES identity, its configuration set, SNS topics."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+from moto.server import ThreadedMotoServer
+
+from launchready.cli import main
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    deadline = time.monotonic() + 10
+    while True:  # poll until it answers, with a deadline
+        try:
+            httpx.get(f"{url}/moto-api/", timeout=1)
+            break
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise
+    yield url
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    httpx.post(f"{moto_url}/moto-api/reset", timeout=5).raise_for_status()
+    for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+    return moto_url
+
+
+def client(service: str, region: str, url: str) -> Any:
+    return boto3.client(service, region_name=region, endpoint_url=url)
+
+
+def run_adopt(root: Path, api: str, aws_url: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    code = main(["adopt", "--stack", "prod", "--root", str(root), "--api-base", api, "--aws-endpoint-url", aws_url,
+                 "--json"])
+    assert code in (0, 1)
+    return json.loads(capsys.readouterr().out)
+
+
+def test_existing_ses_identity_and_topics_are_imported(
+    project: Path, api: str, aws: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What the team made by hand before: the identity and a configuration set in eu-west-1, and alert
+    # topics in both regions (the names are those the stack's program uses).
+    client("sesv2", "eu-west-1", aws).create_email_identity(EmailIdentity="acme.io")
+    client("sesv2", "eu-west-1", aws).create_configuration_set(ConfigurationSetName="acme-shop-prod")
+    arns = {region: client("sns", region, aws).create_topic(Name="acme-shop-prod-alerts")["TopicArn"]
+            for region in ("eu-west-1", "us-east-1")}
+    client("sns", "eu-west-1", aws).create_topic(Name="unrelated-topic")
+    doc = run_adopt(project, api, aws, capsys)
+    imports = json.loads((project / "import-prod.json").read_text())["resources"]
+    ids = {(e["type"], e["name"]): e["id"] for e in imports}
+    assert ids[("aws:sesv2/emailIdentity:EmailIdentity", "ses-identity")] == "acme.io"
+    assert ids[("aws:sesv2/configurationSet:ConfigurationSet", "ses-configuration-set")] == "acme-shop-prod"
+    assert ids[("aws:sns/topic:Topic", "alerts-eu-west-1")] == arns["eu-west-1"]
+    assert ids[("aws:sns/topic:Topic", "alerts-us-east-1")] == arns["us-east-1"]
+    assert not any("unrelated" in str(v) for v in ids.values())
+    identity = next(r for r in doc["resources"] if r["name"] == "ses-identity")
+    assert identity["protect"] is True and doc["awsChecked"] is True
+
+
+def test_nothing_in_aws_means_nothing_imported_from_aws(
+    project: Path, api: str, aws: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = run_adopt(project, api, aws, capsys)
+    assert not [e for e in doc["importFile"]["resources"] if e["type"].startswith("aws:")]
+
+
+def test_an_unreachable_aws_endpoint_is_a_clear_error(
+    project: Path, api: str, aws: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["adopt", "--stack", "prod", "--root", str(project), "--api-base", api,
+                 "--aws-endpoint-url", "http://127.0.0.1:9"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "AWS:" in err and "--aws-endpoint-url" in err and "Traceback" not in err
