@@ -12,6 +12,7 @@ import asyncio
 import http.cookiejar
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -192,9 +193,16 @@ class Web:
         return str(httpx.URL(base).join(location))
 
     async def follow(
-        self, url: str, *, max_hops: int = 6, read_body: bool = False, body_limit: int = BODY_LIMIT
+        self,
+        url: str,
+        *,
+        max_hops: int = 6,
+        read_body: bool = False,
+        body_limit: int = BODY_LIMIT,
+        stop: Callable[[Hop], bool] | None = None,
     ) -> tuple[list[Hop], str | None]:
-        """Follow redirects by hand. Returns the hops and a problem (loop, too many, error) or None."""
+        """Follow redirects by hand (not past a hop `stop` accepts). Returns the hops and a problem (loop, too
+        many, error) or None."""
         hops: list[Hop] = []
         seen: set[str] = set()
         current = url
@@ -206,7 +214,7 @@ class Web:
             hops.append(hop)
             if hop.error:
                 return hops, f"{current}: {hop.error}"
-            if not hop.is_redirect or hop.location is None:
+            if not hop.is_redirect or hop.location is None or (stop is not None and stop(hop)):
                 return hops, None
             current = self.resolve_location(current, hop.location)
         return hops, f"more than {max_hops} redirects"

@@ -94,19 +94,28 @@ class Homepage:
     html: str
     hops: list[dict[str, Any]]
     problem: str | None
+    behind_access: bool = False
 
 
 async def fetch_homepage(web: Web, url: str) -> Homepage:
-    hops, problem = await web.follow(url, max_hops=5, read_body=True, body_limit=PAGE_LIMIT)
+    from launchready.verify.checks_web import access_login
+
+    hops, problem = await web.follow(
+        url, max_hops=5, read_body=True, body_limit=PAGE_LIMIT, stop=lambda h: access_login(h) is not None
+    )
     last = hops[-1] if hops else None
     html = last.body.decode("utf-8", errors="replace") if last is not None else ""
-    return Homepage(last.url if last else url, html, [h.to_json() for h in hops], problem)
+    page = Homepage(last.url if last else url, html, [h.to_json() for h in hops], problem)
+    page.behind_access = last is not None and access_login(last) is not None
+    return page
 
 
 def check_mixed_content(page: Homepage) -> CheckResult:
     details: dict[str, Any] = {"url": page.url, "hops": page.hops}
     if page.problem:
         return fail("web.mixed_content", page.url, f"the homepage did not answer: {page.problem}", **details)
+    if page.behind_access:
+        return passed("web.mixed_content", page.url, "behind Cloudflare Access: the page is not public", **details)
     if httpx.URL(page.url).scheme != "https":
         return fail("web.mixed_content", page.url, f"the homepage is served over plain HTTP ({page.url})", **details)
     refs = parse_page(page.html).refs
@@ -172,6 +181,9 @@ async def check_bundle_secrets(web: Web, page: Homepage) -> CheckResult:
     details: dict[str, Any] = {"url": page.url}
     if page.problem:
         return fail("web.bundle_secrets", page.url, f"the homepage did not answer: {page.problem}", **details)
+    if page.behind_access:
+        return passed("web.bundle_secrets", page.url, "behind Cloudflare Access: the scripts are not public",
+                      **details)
     scripts = same_origin_scripts(page)
     skipped = scripts[MAX_BUNDLES:]
     fetched = await asyncio.gather(

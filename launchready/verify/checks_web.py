@@ -126,7 +126,7 @@ def _judge_cookie(name: str, attrs: dict[str, str], session: bool) -> tuple[Stat
 
 async def check_cookies(web: Web, url: str, session_names: list[str]) -> CheckResult:
     """The cookies the login URL sets along its redirects, judged by their attributes."""
-    hops, problem = await web.follow(url, max_hops=5)
+    hops, problem = await web.follow(url, max_hops=5, stop=lambda h: access_login(h) is not None)
     details: dict[str, Any] = {"url": url, "hops": [h.to_json() for h in hops]}
     if problem:
         return fail("web.cookies", url, f"the login did not answer: {problem}", **details)
@@ -207,7 +207,7 @@ async def check_access(web: Web, host: str, ip: str | None = None) -> CheckResul
 
 async def check_noindex(web: Web, host: str) -> CheckResult:
     url = f"https://{host}/"
-    hops, problem = await web.follow(url, max_hops=5)
+    hops, problem = await web.follow(url, max_hops=5, stop=lambda h: access_login(h) is not None)
     details: dict[str, Any] = {"url": url, "hops": [h.to_json() for h in hops]}
     if problem:
         return fail("web.noindex", host, f"{url} did not answer: {problem}", **details)
