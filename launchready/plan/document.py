@@ -2,7 +2,8 @@
 
 Contract (extend, never rename): `stack`, `project`, `environment`, `resources[]` (each `urn`, `type`,
 `name`, `parent`, `custom`, `provider`, `inputs`, `dependencies`, `propertyDependencies`), `outputs`,
-`violations[]` (each `policy`, `enforcement`, `urn`, `message`, plus `severity`), `notes[]`, `summary`.
+`violations[]` (each `policy`, `enforcement`, `urn`, `message`, plus `severity`), `notes[]`, `summary`;
+`launchready plan --json` adds `root` and `stackFile` (the project root and stack file it used).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from components.config import StackConfig, parse_config
+from components.config import StackConfig
 from launchready.plan.runner import ProgramRun, run_program
-from launchready.stackfile import StackFile, read_stack_file
+from launchready.stackfile import StackFile, read_stack_file, validate
 
 
 @dataclass
@@ -72,7 +73,7 @@ def build_plan(stack: str, root: Path, *, with_policies: bool = True) -> Plan:
     from launchready.plan.policy import PolicyPackClient, run_policy_pack
 
     stack_file = read_stack_file(stack, root)
-    config = parse_config(stack_file.values, stack_file.secret_keys, source=stack_file.path.name)
+    config = validate(stack_file, root)  # the same checks and redaction as every other command
     with ThreadPoolExecutor(max_workers=1) as pool:
         starting = (pool.submit(PolicyPackClient, root / "policies", stack=stack_file.stack,
                                 project=stack_file.project) if with_policies else None)

@@ -77,20 +77,29 @@ def test_an_unparsable_aws_config_is_a_usage_error(no_aws: Path, project: Path, 
     assert "error: the AWS config file" in err and "cannot be parsed" in err
 
 
-@pytest.mark.parametrize(("line", "expected"), [
-    ("  aws:region: us east 1", "aws:region 'us east 1' is not an AWS region name"),
-    ("  aws:region: EU-WEST-1", "write it in lower case without spaces: eu-west-1"),
-    ("  aws:region: https://eu-west-1.amazonaws.com", "is not an AWS region name"),
-    ("  aws:region: 5", "aws:region must be a region name such as eu-west-1, not a int"),
-    ("  aws:region: [eu-west-1]", "not a list"),
-    ("", "sets no aws:region"),
-])
-def test_a_malformed_region_is_refused_before_any_client(no_aws: Path, project: Path, line: str, expected: str,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("line", ["  aws:region: us east 1", "  aws:region: EU-WEST-1",
+                                  "  aws:region: https://eu-west-1.amazonaws.com", "  aws:region: 5",
+                                  "  aws:region: [eu-west-1]", ""])
+def test_a_malformed_or_missing_region_is_refused_before_any_client(no_aws: Path, project: Path, line: str,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     set_region(project, line)
     code, out, err = report(project, capsys)
     assert code == 2 and out == "" and "Traceback" not in err
-    assert expected in err and "pulumi config set aws:region eu-west-1 --stack prod" in err
+    assert "aws:region" in err and "pulumi config set aws:region eu-west-1" in err
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("us east 1", "aws:region 'us east 1' is not an AWS region name"),
+    ("EU-WEST-1", "write it in lower case without spaces: eu-west-1"),
+    ("https://eu-west-1.amazonaws.com", "is not an AWS region name"),
+    (5, "aws:region must be a region name such as eu-west-1, not a int"),
+    (["eu-west-1"], "not a list"),
+    (None, "sets no aws:region"),
+])
+def test_check_region_names_the_key_the_value_and_the_fix(value: object, expected: str) -> None:
+    with pytest.raises(AwsSetupError) as err:
+        check_region(value, stack_file="Pulumi.prod.yaml", stack="prod")
+    assert expected in str(err.value) and "pulumi config set aws:region eu-west-1 --stack prod" in str(err.value)
 
 
 @pytest.mark.parametrize("region", ["us-east-1", "us-gov-west-1", "cn-north-1", "ap-southeast-5", "us-isob-east-1",
