@@ -110,6 +110,9 @@ def punycode(value: str) -> str | None:
 
 def _origin(loc: Loc, origin: str) -> Reworded:
     where = (*loc, "origin")
+    if "@" in origin:  # user:password@host: nothing of it is repeated back
+        return Reworded(where, "the origin is a host name or an IP address, not a URL with credentials",
+                        "write the host name alone, and rotate the credentials that were written here")
     if "://" in origin:
         host = origin.split("://", 1)[1].split("/", 1)[0]
         return Reworded(where, "the origin is a host name or an IP address, not a URL",
