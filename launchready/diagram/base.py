@@ -46,6 +46,8 @@ def stack_file_at(ref: str, stack: str, root: Path) -> str | None:
     if not ref or ref.startswith("-") or any(c.isspace() for c in ref):
         raise BaseRefError(f"--base {ref!r}: not a git revision (give a branch, tag or commit, e.g. origin/main)")
     found = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if "not a git repository" in found.stderr:
+        raise BaseRefError(f"--base {ref}: the project root {root} is not inside a git repository")
     if found.returncode != 0:
         hint = (found.stderr.strip().splitlines() or [""])[-1]
         raise BaseRefError(f"--base {ref}: no such commit in the repository at {root}"

@@ -105,3 +105,13 @@ def test_the_handover_has_the_section_first_with_three_diagrams() -> None:
     for label in inp.config.hostnames:
         assert f"{inp.config.fqdn(label)} — {inp.config.hostnames[label].purpose}" in web
     assert "aud" not in body and inp.outputs["dnssecDsFields"]["digest"] not in body
+
+
+def test_a_project_outside_git_has_no_base(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("__main__.py", "components"):
+        (tmp_path / name).symlink_to(PROJECT_ROOT / name)
+    for name in ("Pulumi.yaml", "Pulumi.prod.yaml"):
+        (tmp_path / name).write_text((PROJECT_ROOT / name).read_text())
+    rc, out, err = _plan(tmp_path, capsys, "--markdown", "--base", "main")
+    assert (rc, out) == (2, "")
+    assert f"error: --base main: the project root {tmp_path} is not inside a git repository" in err
