@@ -8,9 +8,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from components.config import ConfigError, StackConfig, parse_config
+from components.config import ConfigError, StackConfig
 from launchready.plan.runner import PlannedResource, run_program
-from launchready.stackfile import StackFile, read_stack_file
+from launchready.stackfile import StackFile, read_stack_file, validate
 
 DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord"
 RULESET = "cloudflare:index/ruleset:Ruleset"
@@ -47,7 +47,7 @@ class Declared:
 
 def declare(stack_file: StackFile, root: Path) -> Declared:
     """Validate the stack and run the program for it. Raises ConfigError for a bad stack file."""
-    config = parse_config(stack_file.values, stack_file.secret_keys, source=stack_file.path.name)
+    config = validate(stack_file, root)
     run = run_program(stack_file, root)
     return Declared(stack_file, config, run.resources, run.stack_urn)
 

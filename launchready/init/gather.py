@@ -96,6 +96,11 @@ def gather(args: argparse.Namespace, ask: Ask | None = None) -> InitOptions:
     if not args.host:
         raise OptionError("--host is required: e.g. --host @=web.example.net (LABEL=ORIGIN, repeatable)")
     plan = o.plan(args.plan, "--plan")
+    zone_id, staging_zone_id = o.hex32(args.zone_id, "--zone-id"), o.hex32(args.staging_zone_id, "--staging-zone-id")
+    if zone_id and zone_id == staging_zone_id:
+        raise OptionError("--staging-zone-id is the same as --zone-id: two stacks managing one zone overwrite each "
+                          "other's settings and rulesets; give staging its own zone (its own domain, or a "
+                          "subdomain zone) and its zone id")
     return InitOptions(
         project=o.project(args.project) if args.project else o.project_from_domain(apex),
         domain=apex,
@@ -114,7 +119,7 @@ def gather(args: argparse.Namespace, ask: Ask | None = None) -> InitOptions:
         session_cookies=tuple(o.session_cookie(v) for v in args.session_cookie or []),
         secrets=tuple(dict.fromkeys(o.secret_name(v) for v in args.secret)) if args.secret is not None
         else ("database-url",),
-        zone_id=o.hex32(args.zone_id, "--zone-id"),
-        staging_zone_id=o.hex32(args.staging_zone_id, "--staging-zone-id"),
+        zone_id=zone_id,
+        staging_zone_id=staging_zone_id,
         account_id=o.hex32(args.account_id, "--account-id"),
     )

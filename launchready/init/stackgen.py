@@ -16,7 +16,9 @@ from launchready.init.options import Host, InitOptions
 
 SCHEMA_LINE = "# yaml-language-server: $schema=./schema/stack-config.schema.json"
 TODO = "TODO(init)"
-PLACEHOLDER_ID = "0" * 32
+#: Placeholder ids: visibly not real, and one per stack (two stacks may not share a zone).
+PLACEHOLDER_ZONE_IDS = {"staging": "0" * 31 + "1", "prod": "0" * 31 + "2"}
+PLACEHOLDER_ACCOUNT_ID = "0" * 32
 NS = "launchready"
 
 
@@ -85,18 +87,17 @@ class _Stack:
     def zone(self) -> CommentedMap:
         opts = self.opts
         zone = CommentedMap(domain=self.domain)
-        zone_id = opts.zone_id if self.prod else (opts.staging_zone_id or
-                                                  (opts.zone_id if opts.staging_is_subdomain else None))
+        zone_id = opts.zone_id if self.prod else opts.staging_zone_id
         key = f"{NS}:zone"
         if zone_id:
             zone["zoneId"] = zone_id
         else:
-            self.todo(zone, "zoneId", PLACEHOLDER_ID, f"{key}.zoneId",
+            self.todo(zone, "zoneId", PLACEHOLDER_ZONE_IDS[self.env], f"{key}.zoneId",
                       f"the zone id of {self.domain} (Cloudflare dashboard, zone Overview, right column)")
         if opts.account_id:
             zone["accountId"] = opts.account_id
         else:
-            self.todo(zone, "accountId", PLACEHOLDER_ID, f"{key}.accountId",
+            self.todo(zone, "accountId", PLACEHOLDER_ACCOUNT_ID, f"{key}.accountId",
                       "the Cloudflare account id (zone Overview, right column)")
         zone["plan"] = opts.plan if self.prod else opts.staging_plan
         return zone

@@ -17,8 +17,8 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 
-GOOD_TOKEN = "cf-test-token-read-only-0123456789"
-NO_DNS_TOKEN = "cf-test-token-without-dns-read-000"
+GOOD_TOKEN = "cf-test-token-read-only-0123456789"  # pragma: allowlist secret
+NO_DNS_TOKEN = "cf-test-token-without-dns-read-000"  # pragma: allowlist secret
 
 
 @dataclass

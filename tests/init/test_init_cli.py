@@ -106,6 +106,8 @@ def test_existing_files_are_kept_without_force_and_the_runtime_survives_force(
         (["--domain", "acme.io", "--host", "@=1.2.3.4", "--alert-email", "mailto:x@acme.io"], "not an email"),
         (["--domain", "acme.io", "--host", "@=1.2.3.4", "--staging-domain", "acme.io"], "must not share"),
         (["--host", "@=1.2.3.4"], "--domain is required"),
+        (["--domain", "acme.io", "--host", "@=1.2.3.4", "--zone-id", "a" * 32, "--staging-zone-id", "a" * 32],
+         "give staging its own zone"),
     ],
 )
 def test_bad_flags_are_clear_errors_and_write_nothing(
