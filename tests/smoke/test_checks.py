@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import math
+import time
 from pathlib import Path
 
 import pytest
 
 from launchready.cli import main
+from launchready.probe.model import Status
+from launchready.probe.resolver import Resolver, parse_nameserver
+from launchready.probe.web import Web, client_context
+from launchready.smoke.checks import Endpoint, burst, run_bound
 from tests.fixtures.dnsserver import RunningDns
 from tests.fixtures.site import DOMAIN, HSTS_YEAR
 from tests.fixtures.stackfiles import write_stack
-from tests.fixtures.web import Page, RunningWeb
+from tests.fixtures.web import Page, RunningWeb, closed_port
 
 LOGIN_FORM = '<form method="post"><input name="email"><input type="password" name="pw"></form>'
 
@@ -134,3 +141,54 @@ def test_smoke_usage_errors_exit_2(argv, message, capsys) -> None:
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+
+def burst_web(dns: RunningDns, web: RunningWeb, timeout: float):
+    resolver = Resolver([parse_nameserver(dns.nameserver)], timeout)
+    return Web(resolver, timeout=timeout, https_port=web.https_port, ssl_context=client_context(str(web.ca_file)))
+
+
+def test_a_burst_where_every_request_fails_is_a_failure_not_a_key_error(dns_server, web) -> None:
+    ep = Endpoint("smoke.url", f"https://api.{DOMAIN}/healthz", None, 500)
+
+    async def go():
+        with closed_port() as port:
+            async with burst_web(dns_server, web, 1.0) as client:
+                return await burst(client, ep, f"https://api.{DOMAIN}:{port}/healthz", 6, 3, 0.0, 5.0)
+
+    result = asyncio.run(go())
+    assert result.status is Status.fail and "6 of 6 requests failed" in result.summary
+    assert "p95_ms" not in result.details and result.details["errors"] == 6
+
+
+def test_a_slow_burst_ends_within_its_bound(dns_server, web) -> None:
+    web.routes[("https", f"api.{DOMAIN}", "/slow")] = Page(200, body="ok", delay=1.0)
+    ep = Endpoint("smoke.url", f"https://api.{DOMAIN}/slow", None, 500)
+    timeout, count, concurrency = 0.3, 6, 2
+    budget = timeout * (math.ceil(count / concurrency) + 1)
+
+    async def go():
+        async with burst_web(dns_server, web, timeout) as client:
+            return await burst(client, ep, ep.url, count, concurrency, 0.0, budget)
+
+    started = time.monotonic()
+    result = asyncio.run(go())
+    assert time.monotonic() - started < budget + 0.5
+    assert result.status is Status.fail and result.details["errors"] == count
+
+
+def test_the_run_bound_follows_timeout_and_burst_and_is_in_the_help(capsys) -> None:
+    assert run_bound(5.0, 0, 5) == 20.0
+    assert run_bound(5.0, 50, 5) == 5.0 * (4 + 10 + 1)
+    assert main(["smoke", "--help"]) == 0
+    assert "whole run ends within" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_slow_endpoint_fails_within_the_bound_instead_of_hanging(dns_server, web, root, capsys) -> None:
+    web.routes[("https", f"api.{DOMAIN}", "/stuck")] = Page(200, body="ok", delay=3.0)
+    started = time.monotonic()
+    code, doc = smoke(dns_server, web, root, capsys, "--url", f"https://api.{DOMAIN}/stuck", "--timeout", "0.4",
+                      "--burst", "10", "--concurrency", "2")
+    assert time.monotonic() - started < run_bound(0.4, 10, 2) + 1
+    assert code == 1 and doc["checks"][0]["status"] == "fail"
