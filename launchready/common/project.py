@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 PROJECT_FILE = "Pulumi.yaml"
 
@@ -99,3 +99,15 @@ def announce(target: StackTarget, *, json_output: bool = False, stream: TextIO |
     """Say on stderr which root and stack file are used (text output; --json carries target.to_json())."""
     if not json_output:
         print(f"using {target.describe()}", file=stream or sys.stderr)
+
+
+def stack_target(args: Any) -> StackTarget | None:
+    """For a command's run(): the target of `--stack`/`--root`, announced (see announce; `--json` when the
+    command has it), or None after printing `error: ...` (then return ExitStatus.USAGE)."""
+    try:
+        target = resolve_stack(args.stack, args.root)
+    except ProjectError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    announce(target, json_output=bool(getattr(args, "json", False)))
+    return target

@@ -14,7 +14,7 @@ from typing import Any
 from launchready.cli import ExitStatus
 from launchready.common.arguments import add_stack_arguments
 from launchready.common.gcpause import gc_paused
-from launchready.common.project import ProjectError, StackTarget, announce, resolve_stack
+from launchready.common.project import StackTarget, stack_target
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -53,15 +53,12 @@ def build_or_explain(target: StackTarget, *, with_policies: bool, debug: bool) -
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        target = resolve_stack(args.stack, args.root)
-    except ProjectError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return ExitStatus.USAGE
     if (args.base is not None and not args.markdown) or (args.markdown and args.json):
         print("error: --base needs --markdown, and --markdown and --json exclude each other", file=sys.stderr)
         return ExitStatus.USAGE
-    announce(target, json_output=args.json)
+    target = stack_target(args)
+    if target is None:
+        return ExitStatus.USAGE
     if sys.stderr.isatty():
         print(f"planning stack {target.stack} offline (Pulumi mocks, no credentials)...", file=sys.stderr)
     with gc_paused(freeze=True):
