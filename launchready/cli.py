@@ -39,12 +39,6 @@ class ExitStatus(IntEnum):
     USAGE = 2  #: usage or config error
 
 
-# Aliases kept while other modules still import them.
-EXIT_OK = ExitStatus.OK
-EXIT_FAILED = ExitStatus.FAILED
-EXIT_USAGE = ExitStatus.USAGE
-
-
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="launchready",
