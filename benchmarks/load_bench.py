@@ -5,8 +5,8 @@
 
 The server runs in its own process (tests/load/server.py: asyncio, HTTP/1.1 keep-alive), so the load
 generator does not share its interpreter. For each rate, `load`'s runner (open model, latency from each
-request's scheduled start) runs a one-flow scenario; its overhead is its reported p99 minus the server's
-50 ms (this also counts the server's own scheduling jitter, so it over-states the overhead). A rate is
+request's scheduled start) runs a one-flow scenario; its overhead is its reported p99 minus the p99 the
+server itself measured (arrival to answer; 50 ms plus the server's own timer jitter). A rate is
 sustained when nothing was dropped or failed and the overhead p99 is under 5 ms. The hard cap of the
 command (200 iterations/s) is lifted here to find the engine's limit; the command itself never goes past it.
 
@@ -48,9 +48,18 @@ class Bench(FastHttpUser):
 
 
 def serve(port: int) -> None:
+    import json
+
+    from tests.load.conftest import percentile
     from tests.load.server import LoopbackServer, fixed
 
-    server = LoopbackServer({"/fixed": fixed(LATENCY_S)}, port=port).start()
+    def stats(method: str, target: str, h: dict[str, str], b: bytes) -> tuple[float, int, dict[str, str], bytes]:
+        served = server.served.pop("/fixed", [])
+        doc = {"count": len(served), "p50": percentile(served, 50) * 1000 if served else 0,
+               "p99": percentile(served, 99) * 1000 if served else 0}
+        return 0.0, 200, {"Content-Type": "application/json"}, json.dumps(doc).encode()
+
+    server = LoopbackServer({"/fixed": fixed(LATENCY_S), "/stats": stats}, port=port).start()
     print(f"serving on {server.url}", flush=True)
     try:
         while True:
@@ -76,21 +85,33 @@ def start_server() -> tuple[subprocess.Popen[str], str]:
     return proc, f"http://127.0.0.1:{port}"
 
 
+def server_stats(url: str) -> dict[str, float]:
+    """What the server itself measured since the last call (arrival to answer, per request), then reset."""
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{url}/stats", timeout=10) as response:
+        return dict(json.load(response))
+
+
 def bench_load(url: str, rate: float, hold: float) -> dict[str, float]:
     scenario = parse_scenario({"flows": [{"name": "fixed", "routeClass": "core",
                                           "steps": [{"name": "fixed", "path": "/fixed"}]}]})
     # model_construct: past the command's caps on purpose (see the module docstring)
     profile = LoadProfile.model_construct(rate=rate, ramp_seconds=1.0, hold_seconds=hold, max_in_flight=1000,
                                           timeout_seconds=10.0)
+    server_stats(url)
     result = run_load("bench", url, [FlowPlan(scenario.flows[0], url, 500.0, 0.0)], profile, {})
+    served = server_stats(url)
     merged = result.flows[0].merged
     p50, p99 = merged.percentile_ms(50) or 0.0, merged.percentile_ms(99) or 0.0
     return {"rate": rate, "requests": merged.count, "errors": merged.error_count, "p50": p50, "p99": p99,
-            "overhead_p99": p99 - LATENCY_S * 1000, "late": result.late_starts,
+            "server_p99": served["p99"], "overhead_p99": p99 - served["p99"], "late": result.late_starts,
             "achieved": merged.count / (1.0 / 2 + hold)}
 
 
 def bench_locust(url: str, rate: int, hold: float) -> dict[str, float]:
+    server_stats(url)
     with tempfile.TemporaryDirectory() as tmp:
         locustfile = Path(tmp) / "locustfile.py"
         locustfile.write_text(LOCUSTFILE)
@@ -101,8 +122,10 @@ def bench_locust(url: str, rate: int, hold: float) -> dict[str, float]:
                         "--loglevel", "ERROR", "--stop-timeout", "2"], check=False, capture_output=True, timeout=120)
         with open(f"{prefix}_stats.csv", newline="") as handle:
             row = next(r for r in csv.DictReader(handle) if r["Name"] == "Aggregated")
+    served = server_stats(url)
     return {"rate": rate, "requests": float(row["Request Count"]), "errors": float(row["Failure Count"]),
-            "p50": float(row["50%"]), "p99": float(row["99%"]), "achieved": float(row["Requests/s"])}
+            "p50": float(row["50%"]), "p99": float(row["99%"]), "server_p99": served["p99"],
+            "overhead_p99": float(row["99%"]) - served["p99"], "achieved": float(row["Request Count"]) / run_time}
 
 
 def main() -> int:
@@ -110,6 +133,8 @@ def main() -> int:
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--hold", type=float, default=5.0, help="seconds held at each rate (default 5)")
     parser.add_argument("--rates", default="100,200,400,800,1200,1600", help="arrival rates to try, per second")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of `load` per rate; the median run counts "
+                        "(the machine is shared: single runs are noisy)")
     args = parser.parse_args()
     if args.serve:
         serve(args.serve)
@@ -119,17 +144,20 @@ def main() -> int:
     try:
         print(f"server: {url}, fixed {LATENCY_S * 1000:.0f} ms; hold {args.hold:g} s per rate (1 s ramp)\n")
         print(f"{'tool':<8} {'target/s':>8} {'achieved/s':>10} {'requests':>8} {'errors':>6} {'p50 ms':>7} "
-              f"{'p99 ms':>7} {'overhead p99':>12}")
+              f"{'p99 ms':>7} {'server p99':>10} {'overhead p99':>12}")
         best = 0
         for rate in rates:
-            r = bench_load(url, rate, args.hold)
+            runs = sorted((bench_load(url, rate, args.hold) for _ in range(max(args.repeat, 1))),
+                          key=lambda run: run["overhead_p99"])
+            r = runs[len(runs) // 2]
             ok = r["errors"] == 0 and r["overhead_p99"] < TARGET_OVERHEAD_MS
             best = rate if ok else best
             print(f"{'load':<8} {rate:>8} {r['achieved']:>10.0f} {r['requests']:>8.0f} {r['errors']:>6.0f} "
-                  f"{r['p50']:>7.1f} {r['p99']:>7.1f} {r['overhead_p99']:>9.1f} ms {'ok' if ok else 'over'}")
+                  f"{r['p50']:>7.1f} {r['p99']:>7.1f} {r['server_p99']:>10.1f} {r['overhead_p99']:>9.1f} ms "
+                  f"{'ok' if ok else 'over'}")
             lr = bench_locust(url, rate, args.hold)
             print(f"{'locust':<8} {rate:>8} {lr['achieved']:>10.0f} {lr['requests']:>8.0f} {lr['errors']:>6.0f} "
-                  f"{lr['p50']:>7.1f} {lr['p99']:>7.1f} {lr['p99'] - LATENCY_S * 1000:>9.1f} ms")
+                  f"{lr['p50']:>7.1f} {lr['p99']:>7.1f} {lr['server_p99']:>10.1f} {lr['overhead_p99']:>9.1f} ms")
         print(f"\nhighest rate `load` sustained with p99 overhead < {TARGET_OVERHEAD_MS:g} ms: "
               + (f"{best}/s" if best else f"none of {args.rates} (target missed)"))
     finally:
