@@ -10,7 +10,10 @@ from itertools import groupby
 
 from launchready.diagram.diff import ADDED, CHANGED, REMOVED, SAME, MarkedGraph, MarkedHost, MarkedStep, dns_text
 from launchready.diagram.mermaid import Flowchart
+from launchready.diagram.model import ACCESS_PHASE
 
+#: Mermaid refuses to draw a diagram longer than this (its default maxTextSize is 50,000 characters).
+MAX_TEXT = 45_000
 _KIND_SHAPES = {"domain": "stadium", "ses": "subroutine", "record": "box", "reports": "stadium",
                 "check": "hexagon", "alarm": "box", "topic": "subroutine", "subscriber": "stadium",
                 "events": "hexagon", "note": "round"}
@@ -26,7 +29,7 @@ def _mark(status: str) -> str:
 
 def group_key(host: MarkedHost) -> tuple[object, ...]:
     """Hosts with equal keys have the same path (and the same marks): one chain draws them all."""
-    steps = tuple((m.step.key, m.step.text, m.status, m.was) for m in host.steps)
+    steps = tuple((m.step.phase, m.step.text, m.status, m.was) for m in host.steps)
     return (host.status, dns_text(host.path), host.dns_was, host.path.proxied, steps)
 
 
@@ -52,8 +55,13 @@ def _origin_lines(group: list[MarkedHost]) -> list[str]:
                           for h in group]
 
 
+def _step_line(m: MarkedStep, compact: bool) -> str:
+    text = m.step.text.split(": ", 1)[0] if compact and m.step.phase != ACCESS_PHASE else m.step.text
+    return f"{_mark(m.status)}{text}" + (" (all hosts)" if m.step.all_hosts else "")
+
+
 def _phase_nodes(chart: Flowchart, steps: Sequence[MarkedStep], host_status: str,
-                 key: str) -> list[tuple[str, str]]:
+                 key: str, compact: bool) -> list[tuple[str, str]]:
     """One node per phase, its rules one per line; returns (node id, phase status) in phase order."""
     nodes = []
     for phase, run in groupby(steps, key=lambda m: m.step.phase):
@@ -64,14 +72,14 @@ def _phase_nodes(chart: Flowchart, steps: Sequence[MarkedStep], host_status: str
             (SAME if statuses == {SAME} else CHANGED))
         lines = [items[0].step.title]
         for m in items:
-            lines.append(f"{_mark(m.status)}{m.step.text}" + (" (all hosts)" if m.step.all_hosts else ""))
-            if m.was:
+            lines.append(_step_line(m, compact))
+            if m.was and not compact:
                 lines.append(f"(was: {m.was})")
         nodes.append((chart.node("\n".join(lines), css=_css(status), key=f"{key}/{phase}"), status))
     return nodes
 
 
-def _group(chart: Flowchart, group: list[MarkedHost]) -> None:
+def _group(chart: Flowchart, group: list[MarkedHost], compact: bool) -> None:
     first = group[0]
     key = f"host:{first.path.host}:{first.status}"  # a group is named by its first host: ids stay put
     host_css = _css(first.status) if first.status in (ADDED, REMOVED) else None
@@ -85,7 +93,7 @@ def _group(chart: Flowchart, group: list[MarkedHost]) -> None:
     if first.steps:
         chart.open("Cloudflare, in phase order" if first.path.proxied else "Cloudflare (no longer on the path)",
                    key=f"{key}/cloudflare")
-        phases = _phase_nodes(chart, first.steps, first.status, key)
+        phases = _phase_nodes(chart, first.steps, first.status, key, compact)
         chart.close()
     origin = chart.node("\n".join(_origin_lines(group)), shape="cylinder", css=origin_css, key=f"{key}/origin")
     if not first.path.proxied:
@@ -98,13 +106,16 @@ def _group(chart: Flowchart, group: list[MarkedHost]) -> None:
         chart.edge(previous, origin, dotted=not first.path.proxied)
 
 
-def web_diagram(hosts: Sequence[MarkedHost]) -> str:
+def web_diagram(hosts: Sequence[MarkedHost], compact: bool = False) -> str:
+    """The request paths; rules are named by their ref alone when the full text would pass the size
+    GitHub renders (Mermaid's maxTextSize)."""
     chart = Flowchart("LR")
     for group in groups(hosts):
-        _group(chart, group)
+        _group(chart, group, compact)
     if not hosts:
         chart.node("No hostnames declared", shape="round")
-    return chart.render()
+    text = chart.render()
+    return web_diagram(hosts, compact=True) if len(text) > MAX_TEXT and not compact else text
 
 
 def graph_diagram(graph: MarkedGraph, direction: str = "LR") -> str:

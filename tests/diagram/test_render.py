@@ -7,6 +7,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
+from launchready.diagram import render
 from launchready.diagram.build import build_model
 from launchready.diagram.diff import diff_models
 from launchready.diagram.markdown import section
@@ -31,7 +34,8 @@ def assert_every_path_drawn(model: PathModel, chart: Chart) -> None:
         text = chain_text(chart, path.host)
         mine = {s.key.split("/", 1)[1] for s in path.steps if s.phase != "access"}
         for ref in every_ref:
-            assert (f"{ref}: " in text) is (ref in mine), (path.host, ref)
+            named = re.search(rf"(?m)^(?:(?:added|removed|changed): )?{re.escape(ref)}(?::| \(all hosts\)|$)", text)
+            assert (named is not None) is (ref in mine), (path.host, ref)
         assert ("Access (Zero Trust)" in text) is any(s.phase == "access" for s in path.steps)
         assert path.origin in text and ("DNS only" in text) is (not path.proxied)
 
@@ -144,3 +148,28 @@ def test_a_config_change_changes_the_diagram_text_only_where_it_applies(model_of
         assert ids and ids <= allowed, line
     for host in ("fanloom.io", "www.fanloom.io", "admin.fanloom.io"):
         assert _chain_ids(before, host) == _chain_ids(after, host)
+
+
+def test_many_internal_hosts_share_one_chain(model_of: Callable[..., PathModel]) -> None:
+    def internal(values: dict[str, Any]) -> None:
+        for i in range(30):
+            values["launchready:hostnames"][f"admin-{i}"] = {"origin": f"admin-{i}.fly.dev", "purpose": "ops"}
+
+    model = model_of("prod", internal)
+    chart = parse(web_diagram(diff_models(model, None).hosts))
+    assert_every_path_drawn(model, chart)
+    admins = [t for n, t in chart.nodes.items() if chart.shapes[n] == "([" and "admin.fanloom.io — " in t]
+    assert len(admins) == 1 and admins[0].startswith("31 hosts, same path")
+
+
+def test_a_diagram_too_long_for_mermaid_names_rules_by_ref(model_of: Callable[..., PathModel],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    model = model_of("prod")
+    hosts = list(diff_models(model, None).hosts)
+    full = web_diagram(hosts)
+    compact = web_diagram(hosts, compact=True)
+    monkeypatch.setattr(render, "MAX_TEXT", len(full) - 1)
+    assert web_diagram(hosts) == compact
+    assert len(compact) < len(full) and "ratelimit_login (all hosts)" in compact
+    assert "5 requests per 60s" in full and "5 requests per 60s" not in compact
+    assert_every_path_drawn(model, parse(compact))
