@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pack_facts import INTERNAL_LABELS
+from pack_runtime import Cancelled
 from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
@@ -68,6 +70,21 @@ COMMON_PROPERTIES: dict[str, dict[str, Any]] = {
 }
 
 PROD_NAMES = ("prod", "production")
+#: The reason a rule gives for a resource it does not judge (the plan counts what each rule evaluated).
+NOT_JUDGED = "not a resource this rule judges"
+#: Tag prefix naming a resource type a rule judges (GetAnalyzerInfo carries it to the plan).
+JUDGES_TAG = "judges:"
+
+INTERNAL_LABELS_CONFIG: dict[str, dict[str, Any]] = {
+    "internalLabels": {"type": "array", "items": {"type": "string"}, "default": list(INTERNAL_LABELS),
+                       "description": "First labels that mark a hostname internal (`admin.`, `admin-...`)."},
+}
+
+
+def is_internal_name(host: str, labels: Iterable[str]) -> bool:
+    """A hostname internal by convention: its first label is one of `labels` or starts `<label>-`."""
+    first = str(host).lower().strip().rstrip(".").split(".", 1)[0]
+    return any(first == label or first.startswith(f"{label}-") for label in labels)
 
 
 def stack_config_value(key: str) -> str:
@@ -124,6 +141,10 @@ class Ctx:
     def setting(self, key: str, default: Any) -> Any:
         value = self.config.get(key)
         return default if value is None else value
+
+    def internal_labels(self) -> list[str]:
+        """First labels that mark a hostname internal (`admin.`, `ops-...`): pack_facts, or the rule's config."""
+        return [str(x).lower() for x in self.setting("internalLabels", list(INTERNAL_LABELS))]
 
 
 class _Unknown:
@@ -235,6 +256,16 @@ def _report(report: ReportViolation, finding: Finding, note: str | None) -> None
     report(message, finding.urn)
 
 
+def _applies(applies: Callable[[Ctx], bool], ctx: Ctx) -> bool:
+    """Whether the resource is the rule's subject; an unknown or odd shape counts as yes (the check decides)."""
+    try:
+        return bool(applies(ctx))
+    except Cancelled:
+        raise
+    except Exception:
+        return True
+
+
 def resource_rule(
     *,
     name: str,
@@ -245,31 +276,39 @@ def resource_rule(
     types: tuple[str, ...],
     check: Callable[[Ctx], Iterator[Finding]],
     config: Mapping[str, dict[str, Any]] | None = None,
+    applies: Callable[[Ctx], bool] | None = None,
 ) -> ResourceValidationPolicy:
+    """A rule over one resource of `types`. `applies` says whether a resource of those types is the rule's
+    subject (a ZoneSetting of another id is not); a resource that is not is reported "not applicable", so
+    the plan can tell a rule that judged nothing from one that passed."""
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         if args.resource_type not in types:
-            return
+            args.not_applicable(NOT_JUDGED)
         cfg = args.get_config() or {}
+        ctx = Ctx(cfg, args.stack_tags or {}, args.props, args.name, args.resource_type,
+                  args.provider.props if args.provider is not None else None)
+        if applies is not None and not _applies(applies, ctx):
+            args.not_applicable(NOT_JUDGED)
         if not _selected(cfg, args.name):
-            return
+            args.not_applicable("excluded by includeFor/excludeFor")
         exempt, note = _exemption_for(cfg, args.name, args.urn)
         if exempt:
             return
-        ctx = Ctx(cfg, args.stack_tags or {}, args.props, args.name, args.resource_type,
-                  args.provider.props if args.provider is not None else None)
         try:
             for finding in check(ctx):
                 _report(report, finding, note)
-        except UnknownValueError:
+        except (UnknownValueError, Cancelled):
             raise
         except Exception as exc:  # fail closed, never crash the preview
             report(f"the rule could not evaluate {args.name}: {type(exc).__name__}: {exc}", None)
 
-    return ResourceValidationPolicy(
+    policy = ResourceValidationPolicy(
         name=name, description=description, validate=validate, enforcement_level=level,
         config_schema=_schema(config), severity=severity, remediation_steps=remediation,
-        tags=[name.split("-")[0]],
+        tags=[name.split("-")[0], *(f"{JUDGES_TAG}{t}" for t in types)],
     )
+    policy.launchready_types = frozenset(types)  # type: ignore[attr-defined]  # pack_runtime's fast path
+    return policy
 
 
 def stack_rule(
@@ -281,10 +320,16 @@ def stack_rule(
     remediation: str,
     check: Callable[[Ctx], Iterator[Finding]],
     config: Mapping[str, dict[str, Any]] | None = None,
+    types: tuple[str, ...] = (),
 ) -> StackValidationPolicy:
+    """A rule over the whole stack. `types` are the resource types it judges: with none of them in the stack
+    it reports "not applicable" (nothing to judge); the plan counts them as the resources it evaluated."""
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         cfg = args.get_config() or {}
-        ctx = Ctx(cfg, args.stack_tags or {}, resources=list(args.resources))
+        resources = list(args.resources)
+        if types and not any(r.resource_type in types for r in resources):
+            args.not_applicable(NOT_JUDGED)
+        ctx = Ctx(cfg, args.stack_tags or {}, resources=resources)
         try:
             for finding in check(ctx):
                 subject = finding.name or ""
@@ -293,7 +338,7 @@ def stack_rule(
                 exempt, note = _exemption_for(cfg, subject, finding.urn or "") if subject else (False, None)
                 if not exempt:
                     _report(report, finding, note)
-        except UnknownValueError:
+        except (UnknownValueError, Cancelled):
             raise
         except Exception as exc:  # fail closed, never crash the preview
             report(f"the rule could not evaluate the stack: {type(exc).__name__}: {exc}", None)
@@ -301,7 +346,7 @@ def stack_rule(
     return StackValidationPolicy(
         name=name, description=description, validate=validate, enforcement_level=level,
         config_schema=_schema(config), severity=severity, remediation_steps=remediation,
-        tags=[name.split("-")[0]],
+        tags=[name.split("-")[0], *(f"{JUDGES_TAG}{t}" for t in types)],
     )
 
 
@@ -318,3 +363,71 @@ METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 SNS_TOPIC = "aws:sns/topic:Topic"
 SNS_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 SECRET = "aws:secretsmanager/secret:Secret"
+SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy"
+PAGE_RULE = "cloudflare:index/pageRule:PageRule"
+ACCESS_POLICY = "cloudflare:index/zeroTrustAccessPolicy:ZeroTrustAccessPolicy"
+ZONE = "cloudflare:index/zone:Zone"
+SES_V1_IDENTITY = "aws:ses/domainIdentity:DomainIdentity"
+SES_V1_DKIM = "aws:ses/domainDkim:DomainDkim"
+HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
+
+
+def number(value: Any) -> float:
+    """A number from an int, float or numeric string; anything else is NaN (compares false)."""
+    if isinstance(value, bool):
+        return float("nan")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+INTERNAL_TAGS = ("access:internal", "launchready:internal")
+INTERNAL_MARK = "[internal]"
+
+
+def marked_internal(record: Any) -> bool:
+    """A record marked internal: tag `access:internal` (or `launchready:internal`), or the `[internal]` mark in
+    its comment. Unknown tags or comment count as not marked."""
+    props = getattr(record, "props", None)
+    tags = [str(t).lower() for t in items(props, "tags") if t is not UNKNOWN]
+    comment = peek(props, "comment", default="")
+    return any(t in INTERNAL_TAGS for t in tags) or (comment is not UNKNOWN and INTERNAL_MARK in str(comment))
+
+
+def record_name(record: Any) -> str | None:
+    """A DNS record's hostname, lower-case without the final dot; None when unknown or not a string."""
+    name = peek(getattr(record, "props", None), "name")
+    if not isinstance(name, str) or not name:
+        return None
+    return name.lower().rstrip(".")
+
+
+@dataclass
+class StackHosts:
+    """The zone's hostnames as the stack declares them."""
+
+    internal: set[str]  # configured, or a record of the stack that is internal
+    conventional: set[str]  # `<label>.<zone>`: internal if it exists (another stack may declare it)
+    public: list[str]
+    zones: list[str]
+
+
+def stack_hosts(resources: Iterable[Any], labels: list[str], configured: Iterable[str] = ()) -> StackHosts:
+    """Internal hostnames (configured, marked, or named by convention, incl. `<label>.<zone>` for every zone),
+    public hostnames (the zone apex and www first), and the zones (Zone resources, else record suffixes)."""
+    records = [r for r in resources if r.resource_type == DNS_RECORD and
+               peek(r.props, "type") in ("A", "AAAA", "CNAME")]
+    zones = [str(peek(z.props, "name")).lower().rstrip(".") for z in resources
+             if z.resource_type == ZONE and isinstance(peek(z.props, "name"), str)]
+    names = [n for n in (record_name(r) for r in records) if n]
+    if not zones:
+        zones = sorted({".".join(n.split(".")[-2:]) for n in names if n.count(".") >= 1})
+    internal = {str(h).lower().rstrip(".") for h in configured}
+    internal |= {n for r, n in ((r, record_name(r)) for r in records) if n and (marked_internal(r) or
+                                                                               is_internal_name(n, labels))}
+    conventional = {f"{label}.{zone}" for zone in zones[:3] for label in labels} - internal
+    public = [n for n in names if n not in internal and not n.startswith("*")]
+    first = [h for zone in zones[:2] for h in (zone, f"www.{zone}")]
+    ordered = list(dict.fromkeys([*first, *public]))
+    return StackHosts(internal=internal, conventional=conventional, public=ordered[:4], zones=zones)

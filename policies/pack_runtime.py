@@ -11,9 +11,18 @@ most of the pack's time. This module memoizes both, without changing what a poli
   them and this pack's rules never write to `args.props`.
 - `inspect.signature` of the same class is cached.
 
+- Analyze runs only the resource policies whose `launchready_types` include the request's type; every
+  other enabled resource policy is reported "not applicable" with the reason it would give itself.
+- The runtime settings (PULUMI_CONFIG, project, stack) are applied once per distinct environment.
+
 It applies only to the pulumi-policy version it was written against (1.21.x, pinned in requirements.txt)
 and is skipped when LAUNCHREADY_POLICY_PLAIN_SDK is set, which the tests use to show that results are
 identical either way.
+
+Independently of that, `install()` makes the pack stop when the client gave up: each Analyze/AnalyzeStack
+call records its gRPC context, long loops in the rules call `check_cancelled()`, which raises `Cancelled`
+once the call was cancelled or its deadline passed, and the call ends with CANCELLED/DEADLINE_EXCEEDED
+instead of computing on for nobody.
 """
 
 from __future__ import annotations
@@ -30,6 +39,44 @@ from google.protobuf import json_format
 
 CACHE_SIZE = 8192
 DISABLE_ENV = "LAUNCHREADY_POLICY_PLAIN_SDK"
+NOT_JUDGED = "not a resource this rule judges"  # the reason pack_common's rules give themselves
+
+_local = threading.local()
+
+
+class Cancelled(Exception):
+    """The client cancelled the call or its deadline passed: stop computing."""
+
+
+def check_cancelled() -> None:
+    """Raise Cancelled when the current Analyze/AnalyzeStack call is no longer wanted (cheap to call often)."""
+    context = getattr(_local, "context", None)
+    if context is None:
+        return
+    remaining = context.time_remaining() if hasattr(context, "time_remaining") else None
+    if (remaining is not None and remaining <= 0) or not context.is_active():
+        raise Cancelled("the client gave up on this call")
+
+
+def _tracked(method: Any) -> Any:
+    @functools.wraps(method)
+    def call(self: Any, request: Any, context: Any) -> Any:
+        previous = getattr(_local, "context", None)
+        _local.context = context
+        try:
+            return method(self, request, context)
+        except Cancelled:
+            import grpc
+
+            remaining = context.time_remaining() if context is not None else None
+            code = grpc.StatusCode.DEADLINE_EXCEEDED if remaining is not None and remaining <= 0 \
+                else grpc.StatusCode.CANCELLED
+            if context is not None:
+                context.abort(code, "the policy pack stopped: the client gave up")
+            raise
+        finally:
+            _local.context = previous
+    return call
 
 
 class _Memo:
@@ -68,12 +115,60 @@ class _MemoJsonFormat:
         return getattr(self._module, name)
 
 
+def _type_filtered(analyze: Any) -> Any:
+    """Analyze running only the resource policies that judge the request's type (see the module)."""
+    from pulumi.runtime.proto import analyzer_pb2 as proto
+    from pulumi_policy import EnforcementLevel
+
+    views: dict[tuple[int, str], tuple[list[Any], list[str]]] = {}
+    attr = "_PolicyAnalyzerServicer__policies"
+
+    @functools.wraps(analyze)
+    def call(self: Any, request: Any, context: Any) -> Any:
+        policies = getattr(self, attr)
+        key = (id(policies), request.type)
+        if key not in views:
+            run = [p for p in policies if request.type in getattr(p, "launchready_types", (request.type,))]
+            views[key] = (run, [p.name for p in policies if p not in run])
+        run, skipped = views[key]
+        view = object.__new__(type(self))
+        view.__dict__.update(self.__dict__)
+        setattr(view, attr, run)
+        response = analyze(view, request, context)
+        for policy in (p for p in policies if p.name in skipped):
+            if self._get_enforcement_level(policy) != EnforcementLevel.DISABLED:
+                response.not_applicable.append(proto.PolicyNotApplicable(policy_name=policy.name,
+                                                                         reason=NOT_JUDGED))
+        return response
+    return call
+
+
+def _settings_once(configure: Any) -> Any:
+    applied: set[tuple[str, ...]] = set()
+
+    @functools.wraps(configure)
+    def call(self: Any) -> None:
+        key = tuple(os.environ.get(k, "") for k in ("PULUMI_CONFIG", "PULUMI_PROJECT", "PULUMI_STACK",
+                                                      "PULUMI_DRY_RUN", "PULUMI_ORGANIZATION"))
+        if key not in applied:
+            configure(self)
+            applied.add(key)
+    return call
+
+
 def install() -> bool:
-    """Install the memoization into the SDK's servicer module; False when it does not apply."""
-    if os.environ.get(DISABLE_ENV):
-        return False
+    """Install cancellation, and the memoization into the SDK's servicer module; False when the
+    memoization does not apply (disabled, or another SDK version)."""
     from pulumi_policy import policy as sdk
     from pulumi_policy.version import VERSION
+
+    servicer = sdk._PolicyAnalyzerServicer
+    if not getattr(servicer, "_launchready_tracked", False):
+        servicer.Analyze = _tracked(servicer.Analyze)  # type: ignore[method-assign]
+        servicer.AnalyzeStack = _tracked(servicer.AnalyzeStack)  # type: ignore[method-assign]
+        servicer._launchready_tracked = True  # type: ignore[attr-defined]
+    if os.environ.get(DISABLE_ENV):
+        return False
 
     expected = {"json_format": json_format, "signature": inspect.signature}
     if not VERSION.startswith("1.21.") or any(getattr(sdk, k, None) is not v for k, v in expected.items()) or \
@@ -83,4 +178,9 @@ def install() -> bool:
     sdk.deserialize_properties = _Memo(sdk.deserialize_properties)  # type: ignore[assignment]
     sdk.unknown_checking_proxy = _Memo(sdk.unknown_checking_proxy)  # type: ignore[assignment]
     sdk.signature = functools.lru_cache(maxsize=32)(inspect.signature)  # type: ignore[assignment]
+    if not getattr(servicer, "_launchready_fast", False) and hasattr(servicer, "_get_enforcement_level"):
+        servicer.Analyze = _type_filtered(servicer.Analyze)  # type: ignore[method-assign]
+        servicer._configure_runtime_settings = _settings_once(  # type: ignore[method-assign]
+            servicer._configure_runtime_settings)
+        servicer._launchready_fast = True  # type: ignore[attr-defined]
     return True

@@ -13,20 +13,10 @@ from launchready.plan.policy import (
     run_policy_pack,
     schema_problems,
 )
-from tests.policies.fixtures import (
-    CACHE_ALL,
-    CACHE_AUTH,
-    DMARC,
-    HSTS,
-    PROJECT,
-    SSL,
-    STACK,
-    cache_rule,
-    hsts,
-    ruleset,
-    sending_domain,
-    setting,
-)
+from tests.policies.fixtures import PROJECT, STACK, hsts, ruleset, sending_domain, setting
+from tests.policies.test_pack_aws_ses import DMARC
+from tests.policies.test_pack_cloudflare_ruleset import CACHE_ALL, CACHE_AUTH, cache_rule
+from tests.policies.test_pack_cloudflare_zonesetting import HSTS, SSL
 
 UNSAFE = [setting("flex", "ssl", "flexible"), hsts("hsts", False, 0), *sending_domain(dmarc=None),
           ruleset("cache", "http_request_cache_settings", [

@@ -13,18 +13,9 @@ import pytest
 from google.protobuf import json_format
 
 from launchready.plan.policy import PolicyPackClient, PolicyPackError
-from tests.policies.fixtures import (
-    DMARC,
-    HSTS,
-    IDENTITY_URN,
-    PROJECT,
-    SSL,
-    hsts,
-    sending_domain,
-    setting,
-    urn,
-)
-from tests.policies.test_rules import found
+from tests.policies.fixtures import IDENTITY_URN, PROJECT, found, hsts, sending_domain, setting, urn
+from tests.policies.test_pack_aws_ses import DMARC
+from tests.policies.test_pack_cloudflare_zonesetting import HSTS, SSL
 
 FLEXIBLE = setting("flex", "ssl", "flexible")
 MANDATORY_SSL = {(SSL, "mandatory", "flex")}
@@ -70,11 +61,23 @@ RULE_SETTINGS = {
     "cloudflare-zonesetting-configure-min-tls": {"minTls"},
     "cloudflare-zonesetting-enable-hsts-prod": {"minMaxAge"},
     "cloudflare-ruleset-disallow-cache-authenticated-traffic": {"authenticatedPathPrefixes", "sessionCookies",
-                                                                "internalHosts"},
+                                                                "internalHosts", "internalLabels",
+                                                                "staticPathPrefixes"},
     "cloudflare-ruleset-disallow-cache-everything-without-guard": {"sessionCookies"},
+    "cloudflare-ruleset-configure-rate-limit-threshold": {"maxRequestsPerSecond"},
+    "cloudflare-pagerule-disallow-cache-everything": {"authenticatedPathPrefixes", "sessionCookies", "internalHosts",
+                                                      "internalLabels"},
+    "cloudflare-pagerule-disallow-insecure-ssl": {"allowFull"},
     "cloudflare-dnsrecord-enable-proxy": {"dnsOnlyNames"},
-    "cloudflare-zerotrust-missing-access-application": {"internalHosts"},
+    "cloudflare-zerotrust-missing-access-application": {"internalHosts", "internalLabels"},
+    "cloudflare-zerotrust-accesspolicy-disallow-open-decision": {"internalHosts", "internalLabels"},
+    "cloudflare-zerotrust-accesspolicy-disallow-public-email-domain": {"internalHosts", "internalLabels",
+                                                                       "publicEmailDomains"},
+    "cloudflare-zerotrust-accessapplication-configure-session-duration": {"maxSessionHours"},
     "aws-cloudwatch-metricalarm-configure-healthcheck-region": {"defaultRegion"},
+    "aws-cloudwatch-metricalarm-disallow-cross-region-actions": {"defaultRegion"},
+    "aws-cloudwatch-metricalarm-disallow-missing-data-ok": {"uptimeMetrics"},
+    "aws-cloudwatch-metricalarm-configure-time-to-alarm": {"uptimeMetrics", "maxMinutesToAlarm"},
 }
 COMMON = {"includeFor", "excludeFor", "exemptions", "environment"}
 
@@ -123,7 +126,8 @@ def test_a_setting_changes_what_a_rule_accepts(pack: PolicyPackClient, config: d
 
 
 def test_cache_rules_follow_the_configured_lists(pack: PolicyPackClient) -> None:
-    from tests.policies.fixtures import CACHE_AUTH, cache_rule, ruleset
+    from tests.policies.fixtures import ruleset
+    from tests.policies.test_pack_cloudflare_ruleset import CACHE_AUTH, cache_rule
 
     rules = [cache_rule("api", 'starts_with(http.request.uri.path, "/api/")', True),
              cache_rule("b", 'http.cookie contains "sid" or any(lower(http.request.headers.names[*])[*] eq '
@@ -233,9 +237,11 @@ def test_environment_from_the_stack_name(prod_pack: PolicyPackClient) -> None:
 
 
 def test_environment_and_region_from_the_stack_config(configured_prod_pack: PolicyPackClient) -> None:
-    from tests.policies.fixtures import REGION, ROUTE53, SUB_RES, TOPIC_RES, alarm
+    from tests.policies.fixtures import ROUTE53, SUB_RES, TOPIC_RES, alarm
+    from tests.policies.test_pack_aws_cloudwatch import CROSS, REGION
 
     assert found(configured_prod_pack, hsts_off()) == PROD_HSTS
-    no_region = alarm("hc", **ROUTE53, region=None)
-    assert found(configured_prod_pack, [no_region, TOPIC_RES, SUB_RES]) == {(REGION, "mandatory", "hc")}
+    no_region = alarm("hc", **ROUTE53, region=None)  # aws:region eu-west-1, notifying a us-east-1 topic
+    assert found(configured_prod_pack, [no_region, TOPIC_RES, SUB_RES]) == {(REGION, "mandatory", "hc"),
+                                                                            (CROSS, "mandatory", "hc")}
     assert json.loads(json.dumps(configured_prod_pack.info.name)) == "launchready"

@@ -1,5 +1,6 @@
-"""Every rule of the pack against its pass_*/fail_* fixtures, over the Analyzer gRPC protocol: Configure
-(the CLI's merge), then Analyze per resource and AnalyzeStack, asserting the exact set of violations."""
+"""What holds for every rule of the pack, over the Analyzer gRPC protocol: each rule lives in the module of
+its name prefix and has pass_*/fail_* fixtures in the test module of the same name; it is documented,
+named and tunable; unknown values and odd shapes never crash it; the memoized SDK path changes nothing."""
 
 from __future__ import annotations
 
@@ -14,12 +15,25 @@ import pytest
 from google.protobuf import json_format
 
 from launchready.plan.policy import PolicyPackClient
+from tests.policies import (
+    test_pack_aws_cloudwatch,
+    test_pack_aws_iam,
+    test_pack_aws_route53,
+    test_pack_aws_secretsmanager,
+    test_pack_aws_ses,
+    test_pack_cloudflare_dnsrecord,
+    test_pack_cloudflare_pagerule,
+    test_pack_cloudflare_ruleset,
+    test_pack_cloudflare_zerotrust,
+    test_pack_cloudflare_zonesetting,
+)
 from tests.policies.fixtures import (
     ACCESS_APP,
+    ACCESS_POLICY,
     ALARM,
-    CASES,
     DNS,
     IDENTITY,
+    PAGE_RULE,
     RULESET,
     SECRET,
     SETTING,
@@ -30,22 +44,19 @@ from tests.policies.fixtures import (
     UNKNOWN_BOOL,
     UNKNOWN_NUMBER,
     Case,
-    Violation,
+    found,
     res,
 )
 
-
-def found(pack: PolicyPackClient, resources: list[dict[str, Any]], config: dict[str, Any] | None = None,
-          tags: dict[str, str] | None = None) -> set[Violation]:
-    """(policy, enforcement, resource name) of every violation; "" names a violation without a resource."""
-    pack.configure(config or {}, tags)
-    names = {r["urn"]: r["name"] for r in resources}
-    return {(v["policy"], v["enforcement"], names.get(v["urn"], v["urn"])) for v in pack.analyze(resources)}
+MODULES = [test_pack_aws_cloudwatch, test_pack_aws_iam, test_pack_aws_route53, test_pack_aws_secretsmanager,
+           test_pack_aws_ses, test_pack_cloudflare_dnsrecord, test_pack_cloudflare_pagerule,
+           test_pack_cloudflare_ruleset, test_pack_cloudflare_zerotrust, test_pack_cloudflare_zonesetting]
+CASES: list[Case] = [c for m in MODULES for c in m.CASES]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_fixture(pack: PolicyPackClient, case: Case) -> None:
-    assert found(pack, case.resources, case.config, case.tags) == case.expected
+def module_of(policy: str) -> str:
+    """The module that holds a rule: `pack_<vendor>_<service>` from the rule name's first two parts."""
+    return "pack_" + "_".join(policy.split("-")[:2])
 
 
 def test_every_rule_has_pass_and_fail_fixtures(pack: PolicyPackClient) -> None:
@@ -56,14 +67,28 @@ def test_every_rule_has_pass_and_fail_fixtures(pack: PolicyPackClient) -> None:
     assert set(kinds) <= names, set(kinds) - names
     missing = {name: {"pass", "fail"} - kinds[name] for name in names if {"pass", "fail"} - kinds[name]}
     assert missing == {}
+    # ... in the test module named after the rule's module
+    for module in MODULES:
+        for case in module.CASES:
+            assert module.__name__.rsplit(".", 1)[1] == "test_" + module_of(case.rule), (case.name, case.rule)
     # and every fail_* fixture of a rule does fail that rule
     for case in CASES:
         if case.name.startswith("fail_"):
             assert case.rule in {p for p, _, _ in case.expected}, case.name
 
 
+def test_every_rule_lives_in_the_module_of_its_prefix(repo_root: Path, pack: PolicyPackClient) -> None:
+    for policy in pack.info.policies:
+        module = repo_root / "policies" / f"{module_of(policy.name)}.py"
+        assert module.is_file() and f'"{policy.name}"' in module.read_text(), policy.name
+        assert (repo_root / "tests" / "policies" / f"test_{module.name}").is_file(), policy.name
+    others = [p for p in (repo_root / "policies").glob("pack_*.py") if 'name="' in p.read_text()
+              and "_rule(" in p.read_text() and p.stem not in {module_of(x.name) for x in pack.info.policies}]
+    assert others == []
+
+
 def test_every_rule_is_documented_named_and_tunable(pack: PolicyPackClient) -> None:
-    assert len(pack.info.policies) >= 23
+    assert len(pack.info.policies) >= 41
     for policy in pack.info.policies:
         assert re.fullmatch(r"(cloudflare|aws)(-[a-z0-9]+){3,}", policy.name), policy.name
         assert len(policy.description) > 40 and policy.remediation_steps, policy.name
@@ -81,15 +106,14 @@ def test_stack_policies_are_the_multi_resource_rules(pack: PolicyPackClient) -> 
         "aws-ses-emailidentity-configure-dmarc-enforcement", "aws-ses-emailidentity-missing-spf",
         "aws-ses-emailidentity-missing-dkim", "cloudflare-dnsrecord-disallow-proxied-email-records",
         "cloudflare-zerotrust-missing-access-application", "aws-cloudwatch-metricalarm-disallow-unreachable-actions",
+        # the cache rules judge a ruleset against the zone's hostnames (DNS records, zones, Access apps)
+        "cloudflare-ruleset-disallow-cache-authenticated-traffic",
+        "cloudflare-ruleset-disallow-cache-everything-without-guard",
+        # Access policies are judged for the internal hosts their applications protect
+        "cloudflare-zerotrust-accesspolicy-disallow-open-decision",
+        "cloudflare-zerotrust-accesspolicy-disallow-public-email-domain",
+        "cloudflare-zerotrust-accessapplication-configure-session-duration",
     }
-
-
-def test_a_violation_names_what_it_found(pack: PolicyPackClient) -> None:
-    case = next(c for c in CASES if c.name == "fail_starts_with_admin")
-    pack.configure(case.config)
-    [violation] = pack.analyze(case.resources)
-    assert "/admin/reports" in violation["message"] and violation["enforcement"] == "mandatory"
-    assert violation["severity"] == "critical" and not violation["message"].startswith(violation["description"])
 
 
 # ---- unknown values during preview ----
@@ -113,7 +137,17 @@ UNKNOWN_RESOURCES = [
     res(SUBSCRIPTION, "u-sub", {"topic": UNKNOWN}),
     res(IDENTITY, "u-id", {"emailIdentity": UNKNOWN}),
     res(IDENTITY, "known-id", {"emailIdentity": "example.com"}),
-    res(SECRET, "u-secret", {"recoveryWindowInDays": UNKNOWN_NUMBER, "kmsKeyId": UNKNOWN, "name": UNKNOWN}),
+    res(SECRET, "u-secret", {"recoveryWindowInDays": UNKNOWN_NUMBER, "kmsKeyId": UNKNOWN, "name": UNKNOWN,
+                             "policy": UNKNOWN}),
+    res(PAGE_RULE, "u-page", {"target": UNKNOWN, "actions": {"cacheLevel": UNKNOWN, "ssl": UNKNOWN}}),
+    res(ACCESS_POLICY, "u-policy", {"decision": UNKNOWN, "includes": UNKNOWN_ARRAY, "sessionDuration": UNKNOWN}),
+    res("aws:iam/policy:Policy", "u-iam", {"policy": UNKNOWN}),
+    res("aws:iam/role:Role", "u-role", {"inlinePolicies": UNKNOWN_ARRAY, "managedPolicyArns": UNKNOWN_ARRAY}),
+    res("aws:route53/healthCheck:HealthCheck", "u-hc", {"disabled": UNKNOWN_BOOL}),
+    res(RULESET, "u-managed", {"phase": "http_request_firewall_managed", "rules": [
+        {"expression": UNKNOWN, "action": "execute", "actionParameters": {"id": "x", "overrides": UNKNOWN}}]}),
+    res(RULESET, "u-limits", {"phase": "http_ratelimit", "rules": [
+        {"expression": "true", "action": UNKNOWN, "ratelimit": {"period": UNKNOWN_NUMBER}}]}),
 ]
 
 
@@ -134,7 +168,7 @@ def test_unknown_values_never_crash_a_rule(pack: PolicyPackClient, environment: 
 
 def test_dkim_tokens_unknown_keep_the_email_rules_mandatory(pack: PolicyPackClient) -> None:
     """The first preview of a new identity: the DKIM names are unknown, the other email rules still decide."""
-    case = next(c for c in CASES if c.name == "pass_dkim_tokens_unknown_in_preview")
+    case = test_pack_aws_ses.CASES.named("pass_dkim_tokens_unknown_in_preview")
     without_dmarc = [r for r in case.resources if r["name"] != "dmarc"]
     assert found(pack, without_dmarc) == {("aws-ses-emailidentity-missing-dmarc", "mandatory", "identity")}
 
@@ -199,6 +233,7 @@ def test_the_rule_table_documents_every_rule(repo_root: Path, pack: PolicyPackCl
         schema = json_format.MessageToDict(policy.configSchema.properties)
         for key in set(schema) - {"includeFor", "excludeFor", "exemptions", "environment"}:
             assert f"`{key}`" in cells[6], (policy.name, key)
+        assert cells[7] == f"`{module_of(policy.name)}.py`", policy.name
 
 
 ODD_SHAPES = [
@@ -211,7 +246,22 @@ ODD_SHAPES = [
     res(DNS, "odd-record", {"name": 7, "type": "A", "content": "not-an-ip", "proxied": "yes", "tags": "x"}),
     res(ALARM, "odd-alarm", {"alarmActions": "arn:aws:sns:x", "metricQueries": [1, {"metric": "m"}]}),
     res(IDENTITY, "odd-identity", {"emailIdentity": ["example.com"]}),
-    res(SECRET, "odd-secret", {"recoveryWindowInDays": "thirty", "kmsKeyId": 12}),
+    res(SECRET, "odd-secret", {"recoveryWindowInDays": "thirty", "kmsKeyId": 12, "policy": 7}),
+    res(PAGE_RULE, "odd-page", {"target": 5, "actions": "cache_everything"}),
+    res(PAGE_RULE, "odd-page-list", {"target": "example.com/*", "actions": [{"cacheLevel": "cache_everything"}]}),
+    res(ACCESS_APP, "odd-app", {"domain": ["admin.example.com"], "policies": "p", "sessionDuration": 24}),
+    res(ACCESS_POLICY, "odd-policy", {"decision": 1, "includes": [{"everyone": True}, "x", {"emailDomain": "gmail"}],
+                                      "sessionDuration": "forever"}),
+    res("aws:iam/policy:Policy", "odd-iam", {"policy": {"Statement": "Allow everything"}}),
+    res("aws:iam/rolePolicy:RolePolicy", "odd-iam-2", {"policy": '{"Statement": [1, {"Effect": "Allow"}]}'}),
+    res("aws:iam/role:Role", "odd-role", {"inlinePolicies": [{"policy": 3}], "managedPolicyArns": "arn"}),
+    res("aws:route53/healthCheck:HealthCheck", "odd-hc", {"disabled": "yes"}),
+    res(RULESET, "odd-managed", {"phase": "http_request_firewall_managed", "rules": [
+        {"action": "execute", "actionParameters": "x", "expression": 4}]}),
+    res(RULESET, "odd-limits", {"phase": "http_ratelimit", "rules": [{"action": "block", "ratelimit": "fast"}]}),
+    res(ALARM, "odd-uptime", {"namespace": "AWS/Route53", "metricName": "HealthCheckStatus", "period": "a minute",
+                              "evaluationPeriods": [2], "treatMissingData": 0, "okActions": "arn"}),
+    res(DNS, "odd-txt", {"name": "x._domainkey.example.com", "type": "TXT", "content": {"p": "key"}}),
 ]
 
 
@@ -223,6 +273,8 @@ def test_odd_shapes_never_crash_the_pack(pack: PolicyPackClient) -> None:
     assert ("cloudflare-dnsrecord-disallow-private-address", "odd-record") in got
     assert ("cloudflare-ruleset-configure-secure-redirects", "odd-redirect") in got
     assert not any(name == "odd-identity" for _, name in got)  # not a domain name: no sending domain
+    assert ("aws-iam-policy-disallow-full-admin", "odd-iam") in got  # a Statement string: cannot be shown safe
+    assert ("cloudflare-zerotrust-accessapplication-configure-session-duration", "odd-policy") in got
 
 
 def found_violations(pack: PolicyPackClient, resources: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""Rules for alarms: they must notify someone, through a subscribed topic in a region that works."""
+"""Rules for CloudWatch alarms (`aws:cloudwatch/metricAlarm:MetricAlarm`): they must notify someone, through a
+subscribed topic in the alarm's own region, and an uptime alarm must fire when the checks stop or fail."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pack_common import (
+    ADVISORY,
     MANDATORY,
     METRIC_ALARM,
     SNS_SUBSCRIPTION,
@@ -16,6 +18,7 @@ from pack_common import (
     get,
     items,
     label,
+    number,
     of_type,
     peek,
     resource_rule,
@@ -25,6 +28,12 @@ from pack_common import (
 from pulumi_policy import Severity
 
 HEALTH_CHECK_REGION = "us-east-1"
+_REGION_CONFIG: dict[str, dict[str, Any]] = {
+    "defaultRegion": {"type": "string", "default": "",
+                      "description": "Region of resources that set none (the aws:region config)."}}
+_UPTIME_CONFIG: dict[str, dict[str, Any]] = {
+    "uptimeMetrics": {"type": "array", "items": {"type": "string"}, "default": [],
+                      "description": "More uptime metrics, as `<namespace>:<metric name>`."}}
 
 
 def _missing_actions(ctx: Ctx) -> Iterator[Finding]:
@@ -112,18 +121,71 @@ def _namespaces(props: Any) -> set[str]:
 
 
 def _healthcheck_region(ctx: Ctx) -> Iterator[Finding]:
-    if "AWS/Route53" not in _namespaces(ctx.props):
-        return
-    region = peek(ctx.props, "region") or (peek(ctx.provider_props, "region") if ctx.provider_props else None)
-    if region is UNKNOWN:
-        return
-    region = region or ctx.setting("defaultRegion", "") or stack_config_value("aws:region")
-    if region and region != HEALTH_CHECK_REGION:
+    region = alarm_region(ctx)
+    if region and region is not UNKNOWN and region != HEALTH_CHECK_REGION:
         yield Finding(f"alarm {label(ctx.props, ctx.name)} watches Route 53 health-check metrics from {region}; "
                       "they exist only in us-east-1, so it would never fire")
 
 
-ALARM_RULES = [
+def alarm_region(ctx: Ctx) -> Any:
+    """The alarm's region: its own `region`, else its provider's, else `defaultRegion` / `aws:region`."""
+    region = peek(ctx.props, "region") or (peek(ctx.provider_props, "region") if ctx.provider_props else None)
+    if region is UNKNOWN:
+        return UNKNOWN
+    return region or ctx.setting("defaultRegion", "") or stack_config_value("aws:region")
+
+
+def _cross_region(ctx: Ctx) -> Iterator[Finding]:
+    region = alarm_region(ctx)
+    if not region or region is UNKNOWN:
+        return
+    for key in ("alarmActions", "okActions", "insufficientDataActions"):
+        for action in items(ctx.props, key):
+            parts = _topic_arn_parts(action) if isinstance(action, str) else None
+            if parts is not None and parts[0] != region:
+                yield Finding(f"alarm {label(ctx.props, ctx.name)} in {region} notifies topic {parts[1]} in "
+                              f"{parts[0]}: CloudWatch only notifies topics of its own region")
+
+
+UPTIME_METRICS = {("AWS/Route53", "HealthCheckStatus"), ("AWS/Route53", "HealthCheckPercentageHealthy")}
+
+
+def _metrics(props: Any) -> list[tuple[str, str, float]]:
+    """(namespace, metric name, period) of the alarm's metric and of each metric query."""
+    found = [(str(peek(props, "namespace", default="")), str(peek(props, "metricName", default="")),
+              number(peek(props, "period", default=60)))]
+    for query in items(props, "metricQueries"):
+        metric = peek(query, "metric", default=None)
+        if isinstance(metric, dict) or hasattr(metric, "get"):
+            found.append((str(peek(metric, "namespace", default="")), str(peek(metric, "metricName", default="")),
+                          number(peek(metric, "period", default=60))))
+    return found
+
+
+def _is_uptime(ctx: Ctx) -> bool:
+    extra = {tuple(str(x).split(":", 1)) for x in ctx.setting("uptimeMetrics", [])}
+    return any((ns, name) in UPTIME_METRICS | extra for ns, name, _ in _metrics(ctx.props))
+
+
+def _missing_data_ok(ctx: Ctx) -> Iterator[Finding]:
+    value = peek(ctx.props, "treatMissingData", default="missing")
+    if value in ("notBreaching", "ignore"):
+        yield Finding(f"uptime alarm {label(ctx.props, ctx.name)} treats missing data as {value}: when the "
+                      "health check stops reporting, the alarm stays OK")
+
+
+def _slow_to_fire(ctx: Ctx) -> Iterator[Finding]:
+    limit = number(ctx.setting("maxMinutesToAlarm", 60))
+    periods = number(peek(ctx.props, "datapointsToAlarm", default=None) or peek(ctx.props, "evaluationPeriods",
+                                                                                 default=1))
+    period = max((p for _, _, p in _metrics(ctx.props) if p == p), default=60.0)
+    minutes = periods * period / 60
+    if minutes > limit:
+        yield Finding(f"uptime alarm {label(ctx.props, ctx.name)} needs {periods:g} failing periods of "
+                      f"{period:g} s ({minutes:,.0f} min) before it fires; the limit is {limit:g} min")
+
+
+CLOUDWATCH_RULES = [
     resource_rule(
         name="aws-cloudwatch-metricalarm-missing-actions",
         description="An alarm must have alarm actions, enabled: an alarm that notifies nobody is no alarm.",
@@ -135,7 +197,7 @@ ALARM_RULES = [
         name="aws-cloudwatch-metricalarm-disallow-unreachable-actions",
         description="Alarm actions must reach an SNS topic of this stack that has at least one subscription, or "
                     "the alarm fires and nobody hears it.",
-        severity=Severity.HIGH, level=MANDATORY, check=_unreachable,
+        severity=Severity.HIGH, level=MANDATORY, check=_unreachable, types=(METRIC_ALARM,),
         remediation="Use the alert topic of the alarm's region (components/alerts.py) and configure "
                     "monitoring.alertEmails or alertWebhooks.",
     ),
@@ -143,8 +205,34 @@ ALARM_RULES = [
         name="aws-cloudwatch-metricalarm-configure-healthcheck-region",
         description="Alarms on Route 53 health-check metrics must live in us-east-1, the only region with them.",
         severity=Severity.HIGH, level=MANDATORY, types=(METRIC_ALARM,), check=_healthcheck_region,
+        applies=lambda ctx: "AWS/Route53" in _namespaces(ctx.props),
         remediation='Declare the alarm (and its topic) with region="us-east-1".',
-        config={"defaultRegion": {"type": "string", "default": "",
-                                  "description": "Region of resources that set none (the aws:region config)."}},
+        config=_REGION_CONFIG,
+    ),
+    resource_rule(
+        name="aws-cloudwatch-metricalarm-disallow-cross-region-actions",
+        description="An alarm's actions must be SNS topics in the alarm's own region: AWS refuses (or never "
+                    "delivers) notifications to a topic in another region.",
+        severity=Severity.HIGH, level=MANDATORY, types=(METRIC_ALARM,), check=_cross_region,
+        remediation="Create the alert topic in the alarm's region (or move the alarm) and use that topic's ARN.",
+        config=_REGION_CONFIG,
+    ),
+    resource_rule(
+        name="aws-cloudwatch-metricalarm-disallow-missing-data-ok",
+        description="An uptime alarm (Route 53 health-check metrics) must not treat missing data as OK "
+                    "(notBreaching or ignore): a health check that stops reporting would look healthy.",
+        severity=Severity.MEDIUM, level=MANDATORY, types=(METRIC_ALARM,), check=_missing_data_ok,
+        applies=_is_uptime,
+        remediation='Set treat_missing_data to "breaching" on uptime alarms.',
+        config=_UPTIME_CONFIG,
+    ),
+    resource_rule(
+        name="aws-cloudwatch-metricalarm-configure-time-to-alarm",
+        description="An uptime alarm must fire within the hour: evaluation periods times the period (or "
+                    "datapoints to alarm) of many hours means the site is down long before anyone hears.",
+        severity=Severity.MEDIUM, level=ADVISORY, types=(METRIC_ALARM,), check=_slow_to_fire, applies=_is_uptime,
+        remediation="Use a 60 s period with 2-5 evaluation periods for uptime alarms.",
+        config={**_UPTIME_CONFIG, "maxMinutesToAlarm": {"type": "number", "default": 60, "minimum": 1,
+                                                        "description": "The longest outage before it alarms."}},
     ),
 ]

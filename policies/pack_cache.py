@@ -1,0 +1,263 @@
+"""Which requests a Cloudflare cache rule makes cacheable, judged against the zone's real hostnames and the
+stack's authenticated paths (used by the cloudflare-ruleset cache rules).
+
+A request is *sensitive* when it is not a static asset and it goes to an internal host, to an authenticated
+path, or (when the rule overrides the origin's Cache-Control) carries a session cookie or an Authorization
+header. A static asset (a file type in STATIC_EXTENSIONS, or a path under a static prefix that is not
+also authenticated) is never sensitive: caching /assets/ or hashed bundles is safe whoever asks for it.
+
+The probe requests are built once per ruleset (`Universe`) and per rule only from that rule's own
+literals; hosts a rule cannot match at all are dropped first by evaluating the rule with every non-host
+field unknown, and requests that the rule cannot tell apart (it does not read the host, cookies or
+headers) are evaluated once. So the work is linear in the number of rules and in the size of their sets.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pack_common import is_internal_name
+from pack_expr import Node, Probe, Tri, aspects, evaluate_node, literals
+from pack_runtime import check_cancelled
+
+DEFAULT_AUTH_PREFIXES = ["/admin", "/account", "/api", "/login", "/logout", "/dashboard"]
+DEFAULT_SESSION_COOKIES = ["session", "sessionid"]
+DEFAULT_STATIC_PREFIXES = ["/assets/", "/static/", "/_next/static/", "/build/", "/dist/", "/images/", "/img/",
+                           "/fonts/", "/css/", "/js/", "/media/", "/favicon"]
+STATIC_EXTENSIONS = frozenset({
+    "css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp", "woff",
+    "woff2", "ttf", "otf", "eot", "mp4", "webm", "mp3", "ogg", "wasm",
+})
+AUTH_HEADERS = (("Authorization", "Bearer x"), ("authorization", "Bearer x"))  # HTTP/2 lower-cases names
+BASE_PATHS = ("/", "/index.html", "/x", "/x.html")
+PAGE_PATHS = ("/", "/index.html", "/pricing", "/a/page")
+MAX_LITERAL_PATHS = 8
+MAX_LITERAL_HOSTS = 4
+
+CREDENTIAL, AUTH_PATH, INTERNAL_HOST = "credential", "authenticated path", "internal host"
+
+
+@dataclass
+class Signals:
+    """What makes a request sensitive in this stack."""
+
+    prefixes: list[str]
+    cookies: list[str]
+    internal_hosts: set[str]
+    internal_labels: list[str]
+    public_hosts: list[str]
+    static_prefixes: list[str] = field(default_factory=lambda: list(DEFAULT_STATIC_PREFIXES))
+
+    def __post_init__(self) -> None:
+        self.prefixes = sorted({"/" + p.strip().strip("/").lower() for p in self.prefixes if p.strip().strip("/")})
+        self.static_prefixes = [p.lower() for p in self.static_prefixes]
+        self.public_hosts = self.public_hosts or ["www.example.com"]
+
+    def authenticated(self, path: str) -> bool:
+        lowered = path.split("?", 1)[0].lower()
+        return any(lowered == p or lowered.startswith(p + "/") for p in self.prefixes)
+
+    def static(self, path: str) -> bool:
+        clean = path.split("?", 1)[0].lower()
+        last = clean.rsplit("/", 1)[-1]
+        if "." in last and last.rsplit(".", 1)[-1] in STATIC_EXTENSIONS:
+            return True
+        return not self.authenticated(clean) and any(clean.startswith(p) for p in self.static_prefixes)
+
+    def internal(self, host: str) -> bool:
+        return host in self.internal_hosts or is_internal_name(host, self.internal_labels)
+
+    def danger(self, probe: Probe) -> str | None:
+        """Why a request must never be cached (None: it may be)."""
+        if self.static(probe.path):
+            return None
+        if self.internal(probe.host):
+            return INTERNAL_HOST
+        if self.authenticated(probe.path):
+            return AUTH_PATH
+        if probe.headers or any(name in self.cookies for name, _ in probe.cookies):
+            return CREDENTIAL
+        return None
+
+
+def _key(probe: Probe, seen: frozenset[str]) -> Any:
+    """What of the probe an expression that reads `seen` can tell apart."""
+    if "*" in seen:
+        return probe
+    return (probe.host if "host" in seen else None, probe.path if "path" in seen else None,
+            probe.cookies if "cookies" in seen else None, probe.headers if "headers" in seen else None,
+            probe.method if "method" in seen else None)
+
+
+def _regex_example(text: str) -> str | None:
+    """A crude string a path regex matches (`^/adm[i]n` -> `/admin`), or None."""
+    body = text.removeprefix("(?i)").lstrip("^").split("|", 1)[0].rstrip("$")
+    body = re.sub(r"\[([^\]])[^\]]*\]", r"\1", body)
+    body = re.sub(r"\.[*+]|\\[dws][*+]?", "x", body)
+    body = re.sub(r"[()?*+]", "", body).replace("\\", "")
+    return body if body.startswith("/") else None
+
+
+def _literal_paths(values: Iterable[str]) -> list[str]:
+    paths: list[str] = []
+    for lit in values:
+        if lit.startswith("http://") or lit.startswith("https://"):
+            rest = lit.split("://", 1)[1]
+            lit = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+        elif not lit.startswith("/"):
+            example = _regex_example(lit) if lit.startswith("^") else None
+            if example is None:
+                continue
+            lit = example
+        base = lit.replace("*", "x")
+        paths += [base, base.rstrip("/") + "/x", base.rstrip("/") + "/x.html"]
+        if len(paths) >= 3 * MAX_LITERAL_PATHS:
+            break
+    return paths
+
+
+def _literal_hosts(values: Iterable[str], labels: list[str]) -> list[str]:
+    """Hosts an expression names (and, for `*.zone` or `.zone` suffixes, the zone's internal names)."""
+    internal, public = [], []
+    for lit in values:
+        text = lit.lower()
+        if "://" in text:
+            text = text.split("://", 1)[1].split("/", 1)[0]
+        if "." not in text or "/" in text or " " in text or "=" in text:
+            continue
+        if text.startswith("*.") or text.startswith("."):
+            suffix = text.lstrip("*").lstrip(".")
+            candidates = [f"x.{suffix}"] + [f"{label}.{suffix}" for label in labels[:2]]
+        else:
+            candidates = [text.replace("*", "x")]
+        for host in candidates:
+            (internal if is_internal_name(host, labels) else public).append(host)
+    return list(dict.fromkeys(internal)) + list(dict.fromkeys(public))[:MAX_LITERAL_HOSTS]
+
+
+class Universe:
+    """The probe requests of one ruleset, shared by its rules."""
+
+    def __init__(self, signals: Signals) -> None:
+        self.signals = signals
+        self._grids: dict[tuple[str, ...], list[tuple[Probe, str | None]]] = {}
+        self._all_variants: list[Any] = [((), ())] + [(((c, "1"),), ()) for c in signals.cookies] + \
+            [((), (h,)) for h in AUTH_HEADERS]
+        auth: list[str] = []
+        for prefix in signals.prefixes:
+            auth += [prefix, prefix + "/", prefix + "/x", prefix + "/x.html", prefix + "/x.json"]
+        self.universal_paths = list(dict.fromkeys([*BASE_PATHS, *auth]))
+
+    def variants(self) -> list[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]]:
+        """(cookies, headers) to try: none, each session cookie, each spelling of the Authorization header
+        (a later bypass rule may guard one credential and not another)."""
+        return self._all_variants
+
+    def _grid(self, hosts: tuple[str, ...]) -> list[tuple[Probe, str | None]]:
+        """The universal paths on these hosts with every credential variant, built once per host list."""
+        if hosts not in self._grids:
+            self._grids[hosts] = [(probe, self.signals.danger(probe)) for host in hosts
+                                  for path in self.universal_paths for cookies, headers in self._all_variants
+                                  for probe in (Probe(host, path, cookies=cookies, headers=headers),)]
+        return self._grids[hosts]
+
+    def hosts_for(self, ast: Node, seen: frozenset[str], rule_literals: list[str]) -> list[str]:
+        """The hosts worth probing for this rule: the rule cannot match the others at all."""
+        if not ({"host", "*"} & seen):
+            internal = sorted(self.signals.internal_hosts)[:1]
+            return [self.signals.public_hosts[0], *internal]
+        hosts = list(dict.fromkeys([*self.signals.public_hosts, *sorted(self.signals.internal_hosts),
+                                    *_literal_hosts(rule_literals, self.signals.internal_labels)]))
+        if "*" in seen:
+            return hosts
+        return [h for h in hosts if evaluate_node(ast, Probe(h, "/", only_host=True)) is not False]
+
+    def probes(self, ast: Node) -> Iterator[tuple[Probe, str | None]]:
+        """(probe, why it is sensitive) for every request worth trying against this rule."""
+        seen = aspects(ast)
+        rule_literals = literals(ast)
+        hosts = self.hosts_for(ast, seen, rule_literals)
+        yield from self._grid(tuple(hosts))
+        extra = _literal_paths(rule_literals)
+        if not extra:
+            return
+        named = set(_literal_hosts(rule_literals, self.signals.internal_labels))
+        for host in hosts:
+            if self.signals.internal(host) and host not in named:
+                continue
+            for path in extra:
+                for cookies, headers in self._all_variants:
+                    probe = Probe(host, path, cookies=cookies, headers=headers)
+                    yield probe, self.signals.danger(probe)
+
+
+@dataclass
+class CacheRule:
+    index: int
+    ref: str
+    ast: Node
+    eligible: bool
+    overrides_origin: bool
+    seen: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.seen = aspects(self.ast)
+
+
+class Judge:
+    """The rules of one cache ruleset, in order, and what each makes cacheable."""
+
+    def __init__(self, rules: list[CacheRule], universe: Universe) -> None:
+        self.rules = rules
+        self.universe = universe
+        self.bypasses = [r for r in rules if not r.eligible]
+        self._bypass_index = [r.index for r in self.bypasses]
+        self._memo: dict[tuple[int, Any], Tri] = {}
+
+    def _eval(self, rule: CacheRule, probe: Probe) -> Tri:
+        key = (rule.index, _key(probe, rule.seen))
+        if key not in self._memo:
+            self._memo[key] = evaluate_node(rule.ast, probe)
+        return self._memo[key]
+
+    def covered_later(self, rule: CacheRule, probe: Probe) -> bool:
+        """A later bypass rule (cache: false) surely matches this request, so it wins over `rule`."""
+        start = bisect_right(self._bypass_index, rule.index)
+        return any(self._eval(b, probe) is True for b in self.bypasses[start:])
+
+    def sensitive_match(self, rule: CacheRule) -> tuple[Probe, str] | None:
+        """A sensitive request the rule makes cacheable that no later bypass rule takes back, or None."""
+        for count, (probe, danger) in enumerate(self.universe.probes(rule.ast)):
+            if count % 64 == 0:
+                check_cancelled()
+            if danger is None or (danger == CREDENTIAL and not rule.overrides_origin):
+                continue
+            if self._eval(rule, probe) is False:
+                continue  # unknown counts as a match: it cannot be proved safe
+            if not self.covered_later(rule, probe):
+                return probe, danger
+        return None
+
+    def unguarded_credentials(self, rule: CacheRule) -> list[str]:
+        """For a rule that caches every page: the credentials (cookie names, the Authorization header) with
+        which a page still matches it and no later bypass rule excludes it; [] when it is not such a rule."""
+        named = _literal_hosts(literals(rule.ast), self.universe.signals.internal_labels)
+        hosts = list(dict.fromkeys([*self.universe.signals.public_hosts, *named]))
+        broad = [Probe(h, p) for h in hosts for p in PAGE_PATHS]
+        broad = [p for p in broad if evaluate_node(rule.ast, p) is True]
+        if {p.path for p in broad} != set(PAGE_PATHS):
+            return []  # scoped to assets or some paths: not "cache everything"
+        unguarded: list[str] = []
+        variants = [(((c, "1"),), ()) for c in self.universe.signals.cookies] + [((), (h,)) for h in AUTH_HEADERS]
+        for page in broad:
+            for cookies, headers in variants:
+                label = f"the {cookies[0][0]} cookie" if cookies else "the Authorization header"
+                probe = Probe(page.host, page.path, cookies=cookies, headers=headers)
+                if label in unguarded or evaluate_node(rule.ast, probe) is False or self.covered_later(rule, probe):
+                    continue
+                unguarded.append(label)
+        return unguarded

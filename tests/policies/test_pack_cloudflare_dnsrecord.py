@@ -1,0 +1,94 @@
+"""policies/pack_cloudflare_dnsrecord.py: every cloudflare-dnsrecord-* rule (non-public addresses, proxying,
+email records kept DNS-only, secrets in TXT records) against its pass_*/fail_* fixtures, over gRPC."""
+
+from __future__ import annotations
+
+import pytest
+
+from launchready.plan.policy import PolicyPackClient
+from tests.policies.fixtures import (
+    MAIL_FROM_RECORDS,
+    SPF,
+    A,
+    Case,
+    Cases,
+    M,
+    dkim_from_tokens,
+    found,
+    mail_from,
+    record,
+    sending_domain,
+)
+
+CASES = Cases()
+case = CASES.add
+
+PRIVATE = "cloudflare-dnsrecord-disallow-private-address"
+PROXY = "cloudflare-dnsrecord-enable-proxy"
+PROXIED_MAIL = "cloudflare-dnsrecord-disallow-proxied-email-records"
+SECRET_TXT = "cloudflare-dnsrecord-disallow-secret-in-txt"
+
+for _name, _type, _ip in [("fail_private_10", "A", "10.0.0.5"), ("fail_private_192_168", "A", "192.168.1.10"),
+                          ("fail_loopback", "A", "127.0.0.1"), ("fail_link_local", "A", "169.254.169.254"),
+                          ("fail_cgnat", "A", "100.64.0.1"), ("fail_link_local_v6", "AAAA", "fe80::1"),
+                          ("fail_unique_local_v6", "AAAA", "fd00::1"), ("fail_mapped_v6", "AAAA", "::ffff:10.0.0.1"),
+                          ("fail_benchmarking_range", "A", "198.18.0.7"), ("fail_multicast", "A", "239.1.2.3")]:
+    case(PRIVATE, _name, [record(_name, "app.example.com", _type, _ip, proxied=True)], {(PRIVATE, M, _name)})
+case(PRIVATE, "pass_public_v4", [record("pass_public_v4", "app.example.com", "A", "93.184.216.34", proxied=True)])
+case(PRIVATE, "pass_public_v6", [record("pass_public_v6", "app.example.com", "AAAA", "2606:4700::1", proxied=True)])
+case(PROXY, "fail_web_host_not_proxied", [record("fail_web_host_not_proxied", "app.example.com", "CNAME",
+                                                 "app.fly.dev")], {(PROXY, A, "fail_web_host_not_proxied")})
+case(PROXY, "pass_web_host_proxied", [record("pass_web_host_proxied", "app.example.com", "CNAME", "app.fly.dev",
+                                             proxied=True)])
+case(PROXY, "pass_dkim_dns_only", [record("pass_dkim_dns_only", "t._domainkey.example.com", "CNAME",
+                                          "t.dkim.amazonses.com")])
+case(PROXY, "pass_verification_dns_only", [record("pass_verification_dns_only", "_acme-challenge.example.com",
+                                                  "CNAME", "x.acme.example.net")])
+case(PROXY, "pass_named_dns_only_by_config", [record("pass_named_dns_only_by_config", "vpn.example.com", "A",
+                                                     "93.184.216.34")],
+     config={PROXY: {"dnsOnlyNames": [r"^vpn\."]}})
+
+case(PROXIED_MAIL, "fail_dkim_proxied", sending_domain(dkim0=record(
+    "dkim0", "t0._domainkey.example.com", "CNAME", "t0.dkim.amazonses.com", proxied=True)),
+    {(PROXIED_MAIL, M, "dkim0")})
+case(PROXIED_MAIL, "fail_dkim_from_tokens_proxied", sending_domain(dkim0={
+    **dkim_from_tokens(0), "inputs": {**dkim_from_tokens(0)["inputs"], "proxied": True}}),
+    {(PROXIED_MAIL, M, "dkim0")})
+case(PROXIED_MAIL, "fail_mail_from_host_proxied", [*sending_domain(), mail_from("bounce.example.com"),
+                                                   record("bounce", "bounce.example.com", "CNAME", "x.example.net",
+                                                          proxied=True)],
+     {(PROXIED_MAIL, M, "bounce"), (SPF, M, "mail-from")})
+case(PROXIED_MAIL, "pass_email_records_dns_only", [*sending_domain(), mail_from(), *MAIL_FROM_RECORDS])
+
+
+def txt_case(name: str, content: str, fails: bool) -> None:
+    case(SECRET_TXT, name, [record("txt", "example.com" if "dkim" not in name else "s1._domainkey.example.com",
+                                   "TXT", content)], {(SECRET_TXT, M, "txt")} if fails else None)
+
+
+DKIM_KEY = ("v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAx8PUs9mJ7Mn3V1nYrZ0bQ6s1lJdQm2P4x7Y"
+            "k9zZ1vQ3jH5fA0ppSK3bcdef0123456789abcdef0123AIzaNotAKey")
+txt_case("fail_txt_aws_access_key", "aws_access_key_id=AKIAIOSFODNN7EXAMPLE", True)
+txt_case("fail_txt_github_token", "deploy ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", True)
+txt_case("fail_txt_stripe_live_key", "stripe=sk_live_4eC39HqLyjWDarjtT1zdp7dc", True)
+txt_case("fail_txt_slack_token", "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx", True)
+txt_case("fail_txt_password", "db-password=Sup3rS3cret!", True)
+txt_case("fail_txt_private_key", "-----BEGIN RSA PRIVATE KEY----- MIIEow", True)
+txt_case("fail_txt_jwt", "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
+         "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", True)
+txt_case("pass_txt_spf", "v=spf1 include:amazonses.com ~all", False)
+txt_case("pass_txt_google_verification", "google-site-verification=rXOxyZounnZasA8Z7oaD3c14JdjS9aKSWvsR1EbUSIQ", False)
+txt_case("pass_txt_dkim_public_key", DKIM_KEY, False)
+txt_case("pass_txt_ms_verification", "MS=ms47856327", False)
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASES.ids())
+def test_fixture(pack: PolicyPackClient, case: Case) -> None:
+    assert found(pack, case.resources, case.config, case.tags) == case.expected
+
+
+def test_a_secret_in_txt_is_never_shown(pack: PolicyPackClient) -> None:
+    case = CASES.named("fail_txt_password")
+    pack.configure({})
+    [violation] = pack.analyze(case.resources)
+    assert "Sup3rS3cret" not in violation["message"] and "password" in violation["message"]
