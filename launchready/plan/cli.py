@@ -73,7 +73,12 @@ def run(args: argparse.Namespace) -> int:
             return ExitStatus.USAGE
         sys.stdout.write(text)
     elif args.json:
-        json.dump({**plan.to_json(), **target.to_json()}, sys.stdout, indent=2, sort_keys=False)
+        from launchready.diagram.build import build_model
+
+        doc = plan.to_json()
+        # paths: the request, mail and alert paths of launchready.diagram (its model.py has the shape)
+        paths = {"paths": build_model(plan.config, doc).to_json()}
+        json.dump({**doc, **target.to_json(), **paths}, sys.stdout, indent=2, sort_keys=False)
         sys.stdout.write("\n")
     else:
         from launchready.plan.render import render_text

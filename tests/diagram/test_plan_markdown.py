@@ -115,3 +115,18 @@ def test_a_project_outside_git_has_no_base(tmp_path: Path, capsys: pytest.Captur
     rc, out, err = _plan(tmp_path, capsys, "--markdown", "--base", "main")
     assert (rc, out) == (2, "")
     assert f"error: --base main: the project root {tmp_path} is not inside a git repository" in err
+
+
+def test_plan_json_gains_the_paths_and_keeps_its_keys(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    rc, out, _ = _plan(repo, capsys, "--json")
+    doc = json.loads(out)
+    assert rc == 0
+    assert {"stack", "project", "environment", "resources", "outputs", "violations", "notes", "summary"} <= set(doc)
+    hosts = {h["host"]: h for h in doc["paths"]["hosts"]}
+    assert list(hosts) == ["fanloom.io", "www.fanloom.io", "app.fanloom.io", "api.fanloom.io", "admin.fanloom.io"]
+    admin = hosts["admin.fanloom.io"]  # the working tree took admin out of Access
+    assert admin["proxied"] and all(s["phase"] != "access" for s in admin["steps"])
+    assert {"key", "phase", "title", "text", "allHosts"} == set(admin["steps"][0])
+    assert {n["key"] for n in doc["paths"]["mail"]["nodes"]} >= {"domain", "ses", "dkim", "spf", "dmarc"}
