@@ -15,7 +15,7 @@ from launchready.scan.baseline import Baseline, BaselineError
 from launchready.scan.detector import Blob, new_lines, scan_files, scan_history, settings
 from launchready.scan.findings import HISTORY, STACK_PLAINTEXT, TREE, Finding
 from launchready.scan.publicids import public_hashes, without_public_ids
-from launchready.scan.stackfiles import is_stack_file, scan_stack_text
+from launchready.scan.stackfiles import is_stack_file, scan_stack_text, with_fixes
 
 
 class ScanUsageError(Exception):
@@ -100,6 +100,7 @@ def _load_plugins(baseline: Baseline) -> None:
 def _scan_tree(root: Path, files: list[str], public: dict[str, set[str]]) -> list[Finding]:
     """The files as they are now: detect-secrets, the named detectors, base64 contents, stack files."""
     tree = scan_files(root, files, TREE)
+    stack_texts: dict[str, str] = {}
     for name in files:
         text = _read_text(root / name)
         if text is None:
@@ -108,9 +109,13 @@ def _scan_tree(root: Path, files: list[str], public: dict[str, set[str]]) -> lis
         tree.extend(named.scan_lines(name, lines, TREE))
         tree.extend(encoded.scan_lines(name, lines, TREE))
         if is_stack_file(name):
+            stack_texts[name] = text
             tree.extend(scan_stack_text(name, text, TREE))
             public.setdefault(name, set()).update(public_hashes(text))
-    return _prefer_specific(without_public_ids(tree, public))
+    tree = _prefer_specific(without_public_ids(tree, public))
+    for name, text in stack_texts.items():
+        tree = with_fixes(tree, name, text)
+    return tree
 
 
 def _scan_past(root: Path, skip: str | None, result: ScanResult, public: dict[str, set[str]],
@@ -128,12 +133,13 @@ def _scan_past(root: Path, skip: str | None, result: ScanResult, public: dict[st
     for version in added:
         found.extend(named.scan_lines(version.path, version.lines, HISTORY, version.commit))
         found.extend(encoded.scan_lines(version.path, version.lines, HISTORY, version.commit))
-    for blob in versions:
-        if is_stack_file(blob.path):
-            text = blob.content.decode("utf-8", "replace")
-            found.extend(scan_stack_text(blob.path, text, HISTORY, blob.commit))
-            public.setdefault(blob.path, set()).update(public_hashes(text))
+    stack_versions = [(b, b.content.decode("utf-8", "replace")) for b in versions if is_stack_file(b.path)]
+    for blob, text in stack_versions:
+        found.extend(scan_stack_text(blob.path, text, HISTORY, blob.commit))
+        public.setdefault(blob.path, set()).update(public_hashes(text))
     found = without_public_ids(found, public)
+    for blob, text in stack_versions:
+        found = with_fixes(found, blob.path, text, blob.commit)
     # history order (oldest first): the first finding of a secret names the commit that added it
     order = {(v.commit, v.path): i for i, v in enumerate(versions)}
     found.sort(key=lambda f: (order.get((f.commit or "", f.path), 0), f.line))

@@ -8,6 +8,7 @@ token. `secure:` values (Pulumi's ciphertext) are what they should be and are sk
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -61,8 +62,10 @@ class _Hit:
 
 
 def _walk(
-    node: yaml.Node, key_path: str, top_key: str, owner_key: str, in_webhook: bool, nested: bool
+    node: yaml.Node, key_path: str, top_key: str, owner_key: str, in_webhook: bool, nested: bool,
+    every: bool = False,
 ) -> Iterator[_Hit]:
+    """The plaintext credentials under `node` (with `every`: each string value, `why` empty unless it is one)."""
     if isinstance(node, yaml.MappingNode):
         keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
         if keys == ["secure"]:
@@ -76,11 +79,12 @@ def _walk(
             else:
                 child_owner, child_path, child_nested = key, f"{key_path}.{key}", True
             yield from _walk(
-                value_node, child_path, top_key, child_owner, in_webhook or "webhook" in key.lower(), child_nested
+                value_node, child_path, top_key, child_owner, in_webhook or "webhook" in key.lower(), child_nested,
+                every,
             )
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            yield from _walk(item, f"{key_path}[{i}]", top_key, owner_key, in_webhook, True)
+            yield from _walk(item, f"{key_path}[{i}]", top_key, owner_key, in_webhook, True, every)
     elif isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG:
         value = str(node.value)
         if not value.strip():
@@ -92,7 +96,7 @@ def _walk(
             why = "a URL with credentials in it is a secret"
         elif in_webhook and _webhook_with_token(value):
             why = "a webhook URL carries its token"
-        if why:
+        if why or every:
             yield _Hit(key_path, top_key, nested, node.start_mark.line + 1, value, why)
 
 
@@ -141,35 +145,45 @@ def _fix(hit: _Hit, path: str) -> str:
             "(secrets.items[], monitoring.alertWebhooks[])")
 
 
-def scan_stack_text(path: str, text: str, source: str, commit: str | None = None) -> list[Finding]:
-    """Findings in one stack or project file's text. A file that is not valid YAML yields none here."""
+def _config_entries(text: str) -> Iterator[tuple[str, yaml.Node]]:
+    """(top key, value node) of the config: section of a stack or project file; nothing when it is not YAML."""
     try:
         doc = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
-        return []
+        return
     if not isinstance(doc, yaml.MappingNode):
-        return []
-    findings: list[Finding] = []
+        return
     for key_node, value_node in doc.value:
-        if not (isinstance(key_node, yaml.ScalarNode) and key_node.value == "config"):
-            continue
-        if not isinstance(value_node, yaml.MappingNode):
-            continue
-        for ck, cv in value_node.value:
-            if not isinstance(ck, yaml.ScalarNode):
-                continue
-            top = str(ck.value)
-            for hit in _walk(cv, top, top, top, "webhook" in top.lower(), False):
-                findings.append(
-                    Finding(
-                        source=source,
-                        path=path,
-                        line=hit.line,
-                        type=STACK_PLAINTEXT,
-                        hashed_secret=hash_secret(hit.value),
-                        commit=commit,
-                        key=hit.key_path,
-                        fix=f"{hit.why}: {_fix(hit, path)}",
-                    )
-                )
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == "config" and isinstance(
+                value_node, yaml.MappingNode):
+            for ck, cv in value_node.value:
+                if isinstance(ck, yaml.ScalarNode):
+                    yield str(ck.value), cv
+
+
+def scan_stack_text(path: str, text: str, source: str, commit: str | None = None) -> list[Finding]:
+    """Findings in one stack or project file's text. A file that is not valid YAML yields none here."""
+    findings: list[Finding] = []
+    for top, node in _config_entries(text):
+        for hit in _walk(node, top, top, top, "webhook" in top.lower(), False):
+            findings.append(Finding(
+                source=source, path=path, line=hit.line, type=STACK_PLAINTEXT, hashed_secret=hash_secret(hit.value),
+                commit=commit, key=hit.key_path, fix=f"{hit.why}: {_fix(hit, path)}",
+            ))
     return findings
+
+
+def with_fixes(findings: list[Finding], path: str, text: str, commit: str | None = None) -> list[Finding]:
+    """Other detectors' findings in this stack file, given the key and the exact fix of the value on their
+    line (a finding on a line that holds no config value is left as it is); `commit`: only the findings of
+    that version."""
+    by_line: dict[int, _Hit] = {}
+    for top, node in _config_entries(text):
+        for hit in _walk(node, top, top, top, "webhook" in top.lower(), False, every=True):
+            by_line.setdefault(hit.line, hit)
+    out: list[Finding] = []
+    for f in findings:
+        mine = f.path == path and f.fix is None and (commit is None or f.commit == commit)
+        hit = by_line.get(f.line) if mine else None
+        out.append(f if hit is None else dataclasses.replace(f, key=hit.key_path, fix=_fix(hit, path)))
+    return out

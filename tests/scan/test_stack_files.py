@@ -126,3 +126,14 @@ def test_the_text_output_shows_the_fix(adopter_repo: Path) -> None:
 def test_derived_keys_fit_the_config_key_rule(path: str, key: str) -> None:
     assert derived_key(path) == key
     assert derived_key("x:" + "long" * 30).isalnum() and len(derived_key("x:" + "long" * 30)) <= 63
+
+
+def test_any_detectors_finding_in_a_stack_file_gets_the_key_and_the_fix(adopter_repo: Path) -> None:
+    high_entropy = "".join(_RNG.choice(string.ascii_letters + string.digits) for _ in range(48))
+    write(adopter_repo, "Pulumi.prod.yaml", ADOPTER_STACK + f"  shop:buildLabel: {high_entropy}\n")
+    commit(adopter_repo, "a label")
+    run = scan("--path", str(adopter_repo), "--json")
+    [found] = [f for f in run.json()["findings"] if f["path"] == "Pulumi.prod.yaml"]
+    assert found["type"] == "Base64 High Entropy String" and found["key"] == "shop:buildLabel"
+    assert "pulumi config set --secret shop:buildLabel '<value>' --stack prod" in found["fix"]
+    assert high_entropy not in run.out
