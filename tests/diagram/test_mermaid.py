@@ -79,3 +79,13 @@ def test_lines_become_breaks() -> None:
 def test_the_grammar_rejects_malformed_charts(bad: str) -> None:
     with pytest.raises(MermaidError):
         parse(bad)
+
+
+def test_keyed_nodes_keep_their_id_across_charts_and_never_collide() -> None:
+    one, two = Flowchart(), Flowchart()
+    two.node("first in the other chart")
+    assert one.node("a", key="host:app.example.com") == two.node("b", key="host:app.example.com")
+    again = one.node("c", key="host:app.example.com")
+    assert again != one.node("d", key="host:www.example.com")
+    chart = parse(one.render())
+    assert len(chart.nodes) == 3 and again.endswith("_2")
