@@ -53,9 +53,29 @@ def project_root(arg: Path | None = None) -> Path:
     return find_project_root(arg)[0]
 
 
+def stack_config_dir(root: Path) -> Path:
+    """Where the project's stack files live: `stackConfigDir` of Pulumi.yaml (relative to it), else the root.
+    A Pulumi.yaml that cannot be read counts as naming none (reading the stack reports it)."""
+    import yaml
+
+    try:
+        doc = yaml.safe_load((root / PROJECT_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return root
+    configured = doc.get("stackConfigDir") if isinstance(doc, dict) else None
+    if isinstance(configured, str) and configured.strip():
+        return (root / configured.strip()).resolve()
+    return root
+
+
+def stack_file_path(root: Path, stack: str) -> Path:
+    """`Pulumi.<stack>.yaml` in the project's stack config directory."""
+    return stack_config_dir(root) / f"Pulumi.{stack}.yaml"
+
+
 def available_stacks(root: Path) -> list[str]:
-    """The stacks with a stack file in `root`, sorted."""
-    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+    """The stacks with a stack file in the project's stack config directory, sorted."""
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in stack_config_dir(root).glob("Pulumi.*.yaml"))
 
 
 def stack_short_name(stack: str) -> str:
@@ -87,10 +107,10 @@ def resolve_stack(stack: str, root_arg: Path | None = None, cwd: Path | None = N
     name = stack_short_name(stack.strip())
     if not name or name in {".", ".."} or "\\" in name or "\0" in name:
         raise ProjectError(f"--stack {stack!r}: not a stack name (give e.g. --stack prod)")
-    path = root / f"Pulumi.{name}.yaml"
+    path = stack_file_path(root, name)
     if not path.is_file():
         known = ", ".join(available_stacks(root)) or "none"
-        raise ProjectError(f"--stack {stack}: no stack file Pulumi.{name}.yaml in {root} ({source}); "
+        raise ProjectError(f"--stack {stack}: no stack file {path.name} in {path.parent} ({source}); "
                            f"known stacks: {known}")
     return StackTarget(root, source, name, path)
 

@@ -108,3 +108,14 @@ def test_plan_json_carries_root_and_stack_file(project: Path, repo_root: Path,
     doc = json.loads(out)
     assert doc["root"] == str(project) and doc["stackFile"] == str(project / "Pulumi.prod.yaml")
     assert doc["stack"] == "prod" and "using project root" not in err
+
+
+def test_stack_config_dir_of_pulumi_yaml_is_where_stack_files_are(project: Path) -> None:
+    (project / "config").mkdir()
+    (project / "Pulumi.prod.yaml").rename(project / "config" / "Pulumi.prod.yaml")
+    with (project / "Pulumi.yaml").open("a") as f:
+        f.write("stackConfigDir: config\n")
+    target = resolve_stack("prod", project)
+    assert target.stack_file == project / "config" / "Pulumi.prod.yaml"
+    with pytest.raises(ProjectError, match=r"known stacks: prod"):
+        resolve_stack("staging", project)
