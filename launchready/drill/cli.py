@@ -77,17 +77,17 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from components.config import ConfigError
-    from launchready.common.project import ProjectError, announce, resolve_stack
+    from launchready.common.project import stack_target
     from launchready.drill.alarms import declared_alarms
     from launchready.drill.engine import DrillError, run_drill
-    from launchready.stackfile import load_stack_config, read_stack_file
+    from launchready.stackfile import read_stack_file, validate
 
+    target = stack_target(args)
+    if target is None:
+        return ExitStatus.USAGE
     try:
-        target = resolve_stack(args.stack, args.root)
-        cfg = load_stack_config(target.stack, target.root)
         sf = read_stack_file(target.stack, target.root)
-    except ProjectError as exc:
-        return _fail(str(exc))
+        cfg = validate(sf, target.root)
     except ConfigError as exc:
         return _fail(exc.render())
     if cfg.is_prod and not args.yes:
@@ -101,7 +101,6 @@ def run(args: argparse.Namespace) -> int:
             return _fail(f"--alarm {', '.join(unknown)}: not an alarm of stack {target.stack} (declared: "
                          f"{', '.join(a.name for a in alarms)})")
         alarms = [a for a in alarms if a.name in args.alarm]
-    announce(target, json_output=args.json)
     try:
         report = run_drill(target.stack, alarms, client_factory(args.profile, args.endpoint_url),
                            wait_seconds=args.wait)

@@ -59,7 +59,7 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from components.config import ConfigError
-    from launchready.common.project import ProjectError, announce, resolve_stack
+    from launchready.common.project import stack_target
     from launchready.load.render import TerminalProgress, render_json, render_markdown, render_text
     from launchready.load.runner import run_load
     from launchready.load.scenario import ScenarioError, load_scenario
@@ -71,12 +71,15 @@ def run(args: argparse.Namespace) -> int:
         effective_profile,
         flow_plans,
     )
-    from launchready.stackfile import load_stack_config, read_stack_file
+    from launchready.stackfile import read_stack_file, validate
 
+    target = stack_target(args)
+    if target is None:
+        return ExitStatus.USAGE
     try:
-        target = resolve_stack(args.stack, args.root)
-        cfg = load_stack_config(target.stack, target.root)
-        region = read_stack_file(target.stack, target.root).values.get("aws:region")
+        sf = read_stack_file(target.stack, target.root)
+        cfg = validate(sf, target.root)
+        region = sf.values.get("aws:region")
         scenario = load_scenario(args.scenario)
         if cfg.is_prod and not args.yes:
             return _fail(f"stack {target.stack} is prod: a load test sends real traffic to production; "
@@ -85,15 +88,12 @@ def run(args: argparse.Namespace) -> int:
         profile = effective_profile(scenario, Overrides(args.rate, args.ramp, args.duration, args.max_in_flight))
         plans = flow_plans(scenario, cfg, base_url)
         values = credential_values(scenario, region if isinstance(region, str) else None)
-    except ProjectError as exc:
-        return _fail(str(exc))
     except ConfigError as exc:
         return _fail(exc.render())
     except ScenarioError as exc:
         return _fail(exc.render())
     except SetupError as exc:
         return _fail(str(exc))
-    announce(target, json_output=args.json or args.markdown)
     progress = TerminalProgress()
     try:
         result = run_load(target.stack, base_url or "the stack's hostnames", plans, profile, values,

@@ -54,17 +54,17 @@ def render_text(stack: str, results: list[Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from components.config import ConfigError
-    from launchready.common.project import ProjectError, announce, resolve_stack
+    from launchready.common.project import stack_target
     from launchready.ratelimit.probe import ProbeError, pick_host, pick_rules, run_probe
     from launchready.stackfile import load_stack_config
 
+    target = stack_target(args)
+    if target is None:
+        return ExitStatus.USAGE
     try:
-        target = resolve_stack(args.stack, args.root)
         cfg = load_stack_config(target.stack, target.root)
         rules = pick_rules(cfg, args.rule)
         host = pick_host(cfg, args.host)
-    except ProjectError as exc:
-        return _fail(str(exc))
     except ConfigError as exc:
         return _fail(exc.render())
     except ProbeError as exc:
@@ -78,7 +78,6 @@ def run(args: argparse.Namespace) -> int:
     if cfg.is_prod and not args.yes:
         return _fail(f"stack {target.stack} is prod: the probe gets this address rate-limited on "
                      f"{', '.join(r.path for r in rules)}; re-run with --yes to confirm")
-    announce(target, json_output=args.json)
     results = run_probe(cfg, rules, host, args.base_url, args.timeout)
     passed = all(r.passed for r in results)
     if args.json:
