@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from launchready.diagram.model import PHASES, Graph, GraphNode, HostPath, PathModel, Step
+from launchready.diagram.model import Graph, GraphNode, HostPath, PathModel, Step, phase_rank
 
 SAME, ADDED, REMOVED, CHANGED = "same", "added", "removed", "changed"
 
@@ -47,8 +47,7 @@ def dns_text(path: HostPath) -> str:
 
 
 def _rank(step: Step) -> int:
-    order = list(PHASES)
-    return order.index(step.phase) if step.phase in order else len(order)
+    return phase_rank(step.phase)
 
 
 def _mark_steps(new: HostPath, old: HostPath) -> tuple[MarkedStep, ...]:

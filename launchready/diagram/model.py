@@ -25,6 +25,12 @@ PHASES: dict[str, str] = {
 ACCESS_PHASE = "access"
 
 
+def phase_rank(phase: str) -> int:
+    """Where a phase sits on the path; a phase not listed above comes just before Access."""
+    order = list(PHASES)
+    return order.index(phase) if phase in order else order.index(ACCESS_PHASE) - 1
+
+
 @dataclass(frozen=True)
 class Step:
     """One thing Cloudflare does to a request of a host: a rule of a phase, or the Access application."""

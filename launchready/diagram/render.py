@@ -81,7 +81,7 @@ def _phase_nodes(chart: Flowchart, steps: Sequence[MarkedStep], host_status: str
 
 def _group(chart: Flowchart, group: list[MarkedHost], compact: bool) -> None:
     first = group[0]
-    key = f"host:{first.path.host}:{first.status}"  # a group is named by its first host: ids stay put
+    key = f"host:{first.path.host}"  # a group is named by its first host: ids stay put
     host_css = _css(first.status) if first.status in (ADDED, REMOVED) else None
     host = chart.node("\n".join(_host_lines(group)), shape="stadium", css=host_css, key=key)
     dns_lines = ["DNS", dns_text(first.path)] + ([f"(was: {first.dns_was})"] if first.dns_was else [])

@@ -14,7 +14,7 @@ from typing import Any
 
 from components.config import StackConfig
 from launchready.diagram.expressions import host_scope
-from launchready.diagram.model import ACCESS_PHASE, PHASES, HostPath, Step
+from launchready.diagram.model import ACCESS_PHASE, HostPath, Step, phase_rank
 
 RULESET = "cloudflare:index/ruleset:Ruleset"
 DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord"
@@ -29,11 +29,6 @@ def resources(plan: dict[str, Any], type_token: str) -> list[dict[str, Any]]:
 def _inputs(res: dict[str, Any]) -> dict[str, Any]:
     inputs = res.get("inputs")
     return inputs if isinstance(inputs, dict) else {}
-
-
-def _phase_rank(phase: str) -> int:
-    order = list(PHASES)
-    return order.index(phase) if phase in order else order.index(ACCESS_PHASE)
 
 
 def rule_text(rule: dict[str, Any]) -> str:
@@ -57,7 +52,7 @@ def ruleset_steps(plan: dict[str, Any]) -> list[tuple[Step, Any]]:
             scope = host_scope(str(rule.get("expression") or "true"))
             ref = str(rule.get("ref") or index)
             step = Step(phase, f"{phase}/{ref}", rule_text(rule), scope.all_hosts)
-            found.append((_phase_rank(phase), index, step, scope))
+            found.append((phase_rank(phase), index, step, scope))
     found.sort(key=lambda item: (item[0], item[2].phase, item[1]))
     return [(step, scope) for _, _, step, scope in found]
 

@@ -100,3 +100,16 @@ def test_access_follows_the_applications_destinations(planned: Callable[..., Any
         access = model.host(host).steps[-1]  # type: ignore[union-attr]
         assert access.phase == "access" and access.text.startswith("sign-in required on /internal; allowed: ")
     assert all(s.phase != "access" for s in model.host("fanloom.io").steps)  # type: ignore[union-attr]
+
+
+def test_a_phase_the_diagram_does_not_name_still_shows_before_access(planned: Callable[..., Any]) -> None:
+    cfg, plan = planned("prod")
+    plan["resources"].append({"type": "cloudflare:index/ruleset:Ruleset", "name": "origin-rules", "inputs": {
+        "phase": "http_request_origin", "rules": [{"ref": "api_port", "expression": "true", "action": "route"}]}})
+    plan["resources"].append({"type": "cloudflare:index/ruleset:Ruleset", "name": "late", "inputs": {
+        "phase": "http_response_headers_transform", "rules": [{"ref": "hsts", "expression": "true"}]}})
+    admin = build_model(cfg, plan).host("admin.fanloom.io")
+    assert admin is not None
+    assert [s.key for s in admin.steps][-2:] == ["http_request_origin/api_port", "access/access-app-admin"]
+    assert admin.steps[-2].title == "http_request_origin" and admin.steps[-2].text == "api_port (route)"
+    assert all(not s.phase.startswith("http_response") for s in admin.steps)  # on the way back, not the path
