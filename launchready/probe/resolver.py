@@ -166,22 +166,6 @@ class Resolver:
             self._memo[key] = future
         return await asyncio.shield(future)
 
-    def _try_budgets(self) -> list[float]:
-        """How long each try waits: 1 s (or a third of the bound), then twice as long, until the bound is spent.
-
-        A lost UDP packet is retried soon, and a slow server still gets a try long enough for its answer
-        (--timeout 3 gives tries of 1 s and 2 s: an answer after 1.2 s is taken by the second).
-        """
-        budgets, left, step = [], self.timeout, min(1.0, self.timeout / 3)
-        while left > 1e-3:
-            budget = min(step, left)
-            if left - budget < step / 2:  # no room for a useful further try: give this one the rest
-                budget = left
-            budgets.append(budget)
-            left -= budget
-            step *= 2
-        return budgets
-
     def _resolver_for(self, try_timeout: float, dnssec: bool) -> dns.asyncresolver.Resolver:
         resolver = self._configure(dns.asyncresolver.Resolver(configure=False), try_timeout)
         if not self.nameservers:
@@ -190,20 +174,41 @@ class Resolver:
             resolver.use_edns(0, dns.flags.DO, 1232)
         return resolver
 
+    async def _try(self, name: str, rdtype: str, dnssec: bool, left: float) -> dns.resolver.Answer:
+        resolver = self._resolver_for(left, dnssec)
+        return await asyncio.wait_for(
+            resolver.resolve(name, rdtype, raise_on_no_answer=True, search=False, lifetime=left),
+            timeout=left + 0.25,  # a hard stop just above dnspython's own lifetime
+        )
+
     async def _answer(self, name: str, rdtype: str, dnssec: bool) -> dns.resolver.Answer:
-        """dnspython's resolve, retried with growing try timeouts until the whole lookup's bound is spent."""
-        budgets = self._try_budgets()
-        for i, budget in enumerate(budgets):
-            resolver = self._resolver_for(budget, dnssec)
-            try:
-                return await asyncio.wait_for(
-                    resolver.resolve(name, rdtype, raise_on_no_answer=True, search=False, lifetime=budget),
-                    timeout=budget + 0.25,  # a hard stop just above dnspython's own lifetime
-                )
-            except (dns.exception.Timeout, TimeoutError):
-                if i == len(budgets) - 1:
-                    raise
-        raise dns.exception.Timeout  # not reached: the bound always has at least one try
+        """One lookup within `timeout` as a whole. A query is resent after 1 s (then 2 s, 4 s, ...) while the
+        earlier ones keep waiting, so a lost packet is retried soon and a slow server's late answer still
+        counts: with --timeout 3, a server answering in 1.2 s answers the first query."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
+        step = min(1.0, self.timeout / 3)
+        next_send = loop.time()
+        pending: set[asyncio.Task[dns.resolver.Answer]] = set()
+        try:
+            while True:
+                now = loop.time()
+                if now >= deadline:
+                    raise dns.exception.Timeout
+                if now >= next_send or not pending:
+                    pending.add(asyncio.ensure_future(self._try(name, rdtype, dnssec, deadline - now)))
+                    next_send, step = now + step, step * 2
+                wait = max(0.0, min(next_send, deadline) - loop.time())
+                done, pending = await asyncio.wait(pending, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    exc = task.exception()
+                    if exc is None:
+                        return task.result()
+                    if not isinstance(exc, (dns.exception.Timeout, TimeoutError)):
+                        raise exc  # NXDOMAIN, NoAnswer, SERVFAIL...: an answer, not a lost packet
+        finally:
+            for task in pending:
+                task.cancel()
 
     async def _lookup(self, name: str, rdtype: str, dnssec: bool) -> Lookup:
         try:

@@ -104,8 +104,9 @@ def _security_txt_problems(text: str, now: dt.datetime) -> list[str]:
 async def check_security_txt(web: Web, host: str, now: dt.datetime | None = None) -> CheckResult:
     url = f"https://{host}/.well-known/security.txt"
     hops, problem = await web.follow(url, max_hops=3, read_body=True)
-    if problem or not hops or hops[-1].status != 200:
-        why = problem or f"{url} answers {hops[-1].status}"
+    html = bool(hops) and hops[-1].headers.get("content-type", "").lower().startswith("text/html")
+    if problem or not hops or hops[-1].status != 200 or html:
+        why = problem or (f"{url} serves an HTML page" if html else f"{url} answers {hops[-1].status}")
         return warn(
             "web.security_txt",
             host,

@@ -8,6 +8,7 @@ one lucky URL. Only the first hop is judged: the target page itself is the new s
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -80,8 +81,4 @@ async def check_legacy_rule(web: Web, exp: Expectations, host: str, rule: Legacy
 
 
 async def check_legacy(web: Web, exp: Expectations, hosts: list[str]) -> list[CheckResult]:
-    results = []
-    for rule in exp.legacy:
-        for host in hosts:
-            results.append(await check_legacy_rule(web, exp, host, rule))
-    return results
+    return list(await asyncio.gather(*(check_legacy_rule(web, exp, h, r) for r in exp.legacy for h in hosts)))

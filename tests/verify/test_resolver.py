@@ -68,12 +68,6 @@ def test_the_same_question_is_asked_once(dns_server: RunningDns) -> None:
     assert len({id(r) for r in results}) == 1
 
 
-def test_try_budgets_grow_and_spend_exactly_the_bound() -> None:
-    budgets = Resolver([], 3.0)._try_budgets()
-    assert budgets[0] == 1.0 and budgets[1] > 1.2 and abs(sum(budgets) - 3.0) < 1e-6
-    assert abs(sum(Resolver([], 0.4)._try_budgets()) - 0.4) < 1e-6
-
-
 def test_a_slow_but_working_nameserver_passes_within_the_timeout() -> None:
     zone = "slow.test. 300 IN SOA ns1.slow.test. h.slow.test. 1 3600 600 86400 300\nslow.test. 300 IN A 192.0.2.7\n"
     with serve_dns(zone, latency=1.2) as server:
@@ -81,4 +75,5 @@ def test_a_slow_but_working_nameserver_passes_within_the_timeout() -> None:
         started = time.monotonic()
         lookup = asyncio.run(resolver.lookup("slow.test", "A"))
         assert lookup.status is LookupStatus.ok, lookup.reason()
-        assert lookup.records == ["192.0.2.7"] and time.monotonic() - started < 3.5
+        # the first query's late answer counts: one server round trip, not a retry after a dropped answer
+        assert lookup.records == ["192.0.2.7"] and time.monotonic() - started < 2.0
