@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -23,7 +24,19 @@ Mutate = Callable[[dict[str, Any]], None]
 def plan_values(stack: str, mutate: Mutate | None = None,
                 secrets: frozenset[str] = frozenset()) -> tuple[Any, dict[str, Any]]:
     """(config, plan document) of an example stack after `mutate` changed its config map; `secrets` are
-    more keys set with `pulumi config set --secret`."""
+    more keys set with `pulumi config set --secret`. The unchanged stacks are planned once (a copy each)."""
+    if mutate is None and not secrets:
+        cfg, plan = _unchanged(stack)
+        return cfg, copy.deepcopy(plan)
+    return _plan(stack, mutate, secrets)
+
+
+@functools.cache
+def _unchanged(stack: str) -> tuple[Any, dict[str, Any]]:
+    return _plan(stack, None, frozenset())
+
+
+def _plan(stack: str, mutate: Mutate | None, secrets: frozenset[str]) -> tuple[Any, dict[str, Any]]:
     sf = read_stack_file(stack, PROJECT_ROOT)
     values = copy.deepcopy(sf.values)
     if mutate is not None:

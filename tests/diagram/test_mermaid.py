@@ -40,7 +40,7 @@ def test_odd_labels_parse_and_read_back_as_written(text: str) -> None:
     assert parsed.css(b) == {"added"}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.text(max_size=60))
 def test_any_text_is_one_quoted_label_that_decodes_to_itself(text: str) -> None:
     chart = Flowchart()
