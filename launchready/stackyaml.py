@@ -33,8 +33,8 @@ from yaml.scanner import Scanner
 MAX_BYTES = 512 * 1024
 #: Nesting levels, counted after aliases are expanded; the schema needs six.
 MAX_DEPTH = 64
-#: Values (scalars, lists, mappings) after aliases are expanded.
-MAX_VALUES = 50_000
+#: Values (scalars, lists, mappings) after aliases are expanded; the example stacks hold about 250.
+MAX_VALUES = 10_000
 #: Longest integer accepted: 19 digits hold every signed 64-bit integer; Pulumi reads longer ones as floats.
 MAX_INT_DIGITS = 19
 
@@ -126,6 +126,7 @@ class _BoundedLoader(Reader, Scanner, Parser, Composer, _CoreResolver):
         self.depth = 0
         #: id(node) -> (values it expands to, nesting height)
         self.size: dict[int, tuple[int, int]] = {}
+        self.total = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
@@ -133,7 +134,10 @@ class _BoundedLoader(Reader, Scanner, Parser, Composer, _CoreResolver):
             if event.anchor in self.open_anchors:
                 raise _Refuse(event.start_mark, f"the alias *{event.anchor} refers to the anchor it is inside of",
                               "a value cannot contain itself: copy the part you need instead")
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
+            self._count(self.size[id(node)][0], event.start_mark)
+            return node
+        self._count(1, event.start_mark)
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _Refuse(event.start_mark, f"nested more than {MAX_DEPTH} levels deep",
@@ -150,6 +154,14 @@ class _BoundedLoader(Reader, Scanner, Parser, Composer, _CoreResolver):
         self._measure(node)
         return node
 
+    def _count(self, values: int, mark: Any) -> None:
+        """The running total of values the document expands to, stopped as soon as it crosses the bound."""
+        self.total += values
+        if self.total > MAX_VALUES:
+            raise _Refuse(mark, f"expands to more than {MAX_VALUES:,} values (aliases included)",
+                          "an alias repeats its anchor's whole value; write the values out instead of nesting "
+                          "aliases, and keep data out of the stack file")
+
     def _measure(self, node: yaml.Node) -> None:
         if isinstance(node, yaml.MappingNode):
             children = [n for pair in node.value for n in pair]
@@ -160,9 +172,6 @@ class _BoundedLoader(Reader, Scanner, Parser, Composer, _CoreResolver):
         sizes = [self.size[id(c)] for c in children]
         count = 1 + sum(s[0] for s in sizes)
         height = 1 + max((s[1] for s in sizes), default=0)
-        if count > MAX_VALUES:
-            raise _Refuse(node.start_mark, f"expands to more than {MAX_VALUES:,} values (aliases included)",
-                          "an alias repeats its anchor's whole value; write the values out instead of nesting aliases")
         if height > MAX_DEPTH:
             raise _Refuse(node.start_mark, f"nested more than {MAX_DEPTH} levels deep once aliases are expanded",
                           "remove the extra nesting")
@@ -183,7 +192,11 @@ def _decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise YamlRefused([YamlProblem(1, 1, "starts with a UTF-16 byte order mark but is not valid UTF-16",
+                                           "save the file as UTF-8")]) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
