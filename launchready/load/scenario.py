@@ -74,7 +74,7 @@ class Capture(Model):
 class Step(Model):
     name: str = Field(min_length=1, description="Step name shown in the summary.")
     method: Method = Field("GET", description="HTTP method.")
-    path: str = Field(pattern=r"^/", description="Path (and query) on the flow's host; may hold ${name}.")
+    path: str = Field(description="Path (and query) on the flow's host; may hold ${name}.")
     headers: dict[str, str] = Field(default_factory=dict, description="Request headers; may hold ${name}.")
     json_body: Any = Field(None, alias="json", description="A JSON body; strings may hold ${name}.")
     form: dict[str, str] | None = Field(None, description="A form-encoded body.")
@@ -87,7 +87,28 @@ class Step(Model):
     @field_validator("expect", mode="before")
     @classmethod
     def _expect(cls, value: Any) -> Any:
-        return [value] if isinstance(value, int) else value
+        return [value] if isinstance(value, int | str) else value
+
+    @field_validator("method", mode="before")
+    @classmethod
+    def _method(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("path", mode="before")
+    @classmethod
+    def _path(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.startswith("/"):
+            raise ValueError(f"a path starts with / (got {value[:60]!r}); the origin comes from host or --base-url")
+        return value
+
+    @field_validator("headers", "form", mode="before")
+    @classmethod
+    def _scalars(cls, value: Any) -> Any:
+        """`X-Count: 5` or `remember: true` in YAML: send them as the text the user wrote."""
+        if isinstance(value, dict):
+            return {k: (str(v).lower() if isinstance(v, bool) else str(v)) if isinstance(v, int | float) else v
+                    for k, v in value.items()}
+        return value
 
     @field_validator("expect")
     @classmethod
@@ -139,6 +160,16 @@ class Scenario(Model):
     credentials: dict[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")], EnvRef | SecretRef] = Field(
         default_factory=dict, description="Names usable as ${name}, each from the environment or a secret.")
     flows: list[Flow] = Field(min_length=1, description="The flows.")
+
+    @field_validator("credentials", mode="before")
+    @classmethod
+    def _refs(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            for name, ref in value.items():
+                if not isinstance(ref, dict):
+                    raise ValueError(f"{name}: give where the value comes from, {{env: VARIABLE}} or {{secret: "
+                                     "SECRET_ID, field: KEY}}, never the value itself")
+        return value
 
 
 def _where(loc: tuple[int | str, ...]) -> str:

@@ -1,0 +1,97 @@
+"""The scenario model: what users write is accepted or refused with the key named and no value of a secret
+shown; any YAML-shaped document is either a Scenario or a ScenarioError, never another exception."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from launchready.load.scenario import ScenarioError, parse_scenario
+from launchready.load.schedule import WeightedPicker, arrival_offsets, expected_arrivals
+
+
+def flows(step: dict[str, Any], **flow: Any) -> dict[str, Any]:
+    return {"flows": [{"name": "login", "routeClass": "core", **flow, "steps": [{"name": "s", **step}]}]}
+
+
+def problems(doc: dict[str, Any]) -> list[str]:
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(doc)
+    return info.value.problems
+
+
+def test_what_users_write_loosely_is_read_as_they_meant() -> None:
+    sc = parse_scenario(flows({"method": "post", "path": "/login", "expect": "201",
+                               "headers": {"X-Retry": 3, "X-Debug": True}, "form": {"remember": True}}))
+    step = sc.flows[0].steps[0]
+    assert (step.method, step.expect, step.headers, step.form) == ("POST", [201], {"X-Retry": "3", "X-Debug": "true"},
+                                                                   {"remember": "true"})
+    snake = parse_scenario({"flows": [{"name": "x", "route_class": "core", "steps": [{"name": "s", "path": "/"}]}]})
+    assert snake.flows[0].route_class == "core"
+
+
+@pytest.mark.parametrize(("doc", "expected"), [
+    (flows({"path": "login"}), "flows[0].steps[0].path: a path starts with / (got 'login')"),
+    (flows({"path": "/", "capture": {"id": "data.id"}}), "flows[0].steps[0].capture.id: Input should be"),
+    (flows({"path": "/", "capture": {"id": {"json": "a", "header": "b"}}}),
+     "flows[0].steps[0].capture.id: give exactly one of cookie, json, header"),
+    (flows({"path": "/", "json": {"a": 1}, "body": "x"}), "flows[0].steps[0]: give at most one of json, form, body"),
+    ({**flows({"path": "/"}), "credentials": {"password": "hunter2hunter2"}},
+     "credentials: password: give where the value comes from"),
+    ({**flows({"path": "/"}), "load": {"rampSeconds": 800, "holdSeconds": 200}},
+     "load: rampSeconds + holdSeconds may be at most 900"),
+    ({"flows": []}, "flows: List should have at least 1 item"),
+    ({"flows": [{"name": "a", "routeClass": "core", "steps": [{"name": "s", "path": "/"}]},
+                {"name": "a", "routeClass": "core", "steps": [{"name": "s", "path": "/"}]}]},
+     "flows: the name 'a' is used twice"),
+    (flows({"path": "/", "body": "email=a@b.c&password=hunter2hunter2"}),
+     "flows[0].steps[0].body: a literal password in a form body"),
+    (flows({"path": "/", "headers": {"Cookie": "fl_session=abcdef"}}),
+     "flows[0].steps[0].headers.Cookie: a literal secret"),
+])
+def test_bad_scenarios_name_the_key(doc: dict[str, Any], expected: str) -> None:
+    found = problems(doc)
+    assert any(p.startswith(expected) for p in found), found
+    assert not any("hunter2hunter2" in p or "abcdef" in p for p in found)
+
+
+def test_templates_may_use_credentials_and_earlier_captures_only() -> None:
+    doc = {"credentials": {"password": {"env": "PW"}}, "flows": [{"name": "f", "routeClass": "core", "steps": [
+        {"name": "in", "path": "/s", "json": {"password": "${password}"}, "capture": {"id": {"json": "id"}}},
+        {"name": "use", "path": "/r/${id}", "headers": {"Authorization": "Bearer ${token}"}},
+    ]}]}
+    assert problems(doc) == ["flows[0].steps[1].headers.Authorization: ${token} is neither a credential nor "
+                             "captured by an earlier step of this flow (known: id, password)"]
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                         max_size=3), max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(["host", "load", "credentials", "flows", "other"]), json_values, max_size=4))
+def test_any_document_is_a_scenario_or_a_scenario_error(doc: dict[str, Any]) -> None:
+    try:
+        parse_scenario(doc)
+    except ScenarioError as exc:
+        assert exc.problems and all(isinstance(p, str) and ": " in p for p in exc.problems)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0.5, 200), st.floats(0, 20), st.floats(0.5, 20))
+def test_arrivals_are_ordered_within_the_run_and_match_the_rate(rate: float, ramp: float, hold: float) -> None:
+    times = list(arrival_offsets(rate, ramp, hold))
+    assert times == sorted(times) and all(0 <= t < ramp + hold for t in times)
+    assert abs(len(times) - rate * (ramp / 2 + hold)) <= 2  # the area under the rate line
+    assert expected_arrivals(rate, ramp, hold) == len(times)
+
+
+def test_weights_split_arrivals_exactly() -> None:
+    picker = WeightedPicker([3, 2, 2, 1, 1])
+    picks = [picker.next() for _ in range(90)]
+    assert [picks.count(i) for i in range(5)] == [30, 20, 20, 10, 10]
+    assert picks[:9].count(0) == 3  # spread within each round, not bunched
