@@ -15,7 +15,7 @@ import sys
 from components.config import ConfigError
 from launchready.cli import ExitStatus
 from launchready.common.arguments import add_stack_arguments
-from launchready.common.project import ProjectError, announce, resolve_stack
+from launchready.common.project import stack_target
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -37,12 +37,9 @@ def run(args: argparse.Namespace) -> int:
     from launchready.adopt.model import AdoptError
     from launchready.adopt.render import render_text
 
-    try:
-        target = resolve_stack(args.stack, args.root)
-    except ProjectError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    target = stack_target(args)
+    if target is None:
         return ExitStatus.USAGE
-    announce(target, json_output=args.json)
     opts = AdoptOptions(stack=target.stack, root=target.root,
                         zone_file=Path(args.zone_file).expanduser() if args.zone_file else None,
                         api_base=args.api_base, aws_endpoint_url=args.aws_endpoint_url, no_aws=args.no_aws,

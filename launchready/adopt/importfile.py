@@ -86,6 +86,17 @@ def read(path: Path) -> dict[str, Any] | None:
 _HEX32 = re.compile(r"^[0-9a-f]{32}$")
 
 
+class ImportFileError(AdoptError):
+    """Entries of an import file that do not fit the stack: (which entry, why) each."""
+
+    def __init__(self, source: str, entries: list[tuple[str, str]]) -> None:
+        self.source = source
+        self.entries = entries
+        lines = "\n".join(f"  - {where}: {why}" for where, why in entries)
+        super().__init__(f"{source} does not fit this stack:\n{lines}\n  fix: re-run `launchready adopt` for this "
+                         "stack to rewrite it")
+
+
 def id_problem(type_token: str, import_id: str, zone_id: str) -> str | None:
     """Why an import id cannot be right for this stack (a stale or foreign id), or None."""
     parts = import_id.split("/")
@@ -111,25 +122,24 @@ def resolve(doc: dict[str, Any], declared: dict[tuple[str, str, str], str], zone
     `declared` maps (type, logical name, parent URN) of every resource the program declares to its URN."""
     table = doc.get("nameTable") or {}
     out: dict[str, str] = {}
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     for i, entry in enumerate(doc.get("resources") or []):
         if not isinstance(entry, dict):
-            problems.append(f"resources[{i}] is not an object")
+            problems.append((f"resources[{i}]", "not an object"))
             continue
         typ, name, rid = str(entry.get("type", "")), str(entry.get("name", "")), str(entry.get("id", ""))
         parent = table.get(entry["parent"], "") if entry.get("parent") else ""
         urn = declared.get((typ, name, parent)) or (declared.get((typ, name, "")) if not parent else None)
         if urn is None:
-            problems.append(f"{typ} {name!r}: the program declares no such resource (unknown or renamed)")
+            problems.append((f"{typ} {name!r}", "the program declares no such resource (unknown or renamed)"))
             continue
         why = id_problem(typ, rid, zone_id)
         if why:
-            problems.append(f"{typ} {name!r} id {rid!r}: stale or wrong id: {why}")
+            problems.append((f"{typ} {name!r} id {rid!r}", f"stale or wrong id: {why}"))
             continue
         out[urn] = rid
     if problems:
-        raise AdoptError(f"{source} does not fit this stack:\n" + "\n".join(f"  - {p}" for p in problems)
-                         + "\n  fix: re-run `launchready adopt` for this stack to rewrite it")
+        raise ImportFileError(source, problems)
     return out
 
 

@@ -4,6 +4,8 @@ Contract (extend, never rename): `stack`, `project`, `environment`, `resources[]
 `name`, `parent`, `custom`, `provider`, `inputs`, `dependencies`, `propertyDependencies`), `outputs`,
 `violations[]` (each `policy`, `enforcement`, `urn`, `message`, plus `severity`), `notes[]`, `summary`;
 `launchready plan --json` adds `root` and `stackFile` (the project root and stack file it used).
+A resource that `import-<stack>.json` adopts also has `importId` and `adoption` (`changes`, `live`,
+`protect`); `summary.adopt` counts them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,8 @@ class Plan:
     config: StackConfig
     run: ProgramRun
     violations: list[dict[str, Any]]
+    #: URN -> the fields its resource gains when import-<stack>.json adopts it (launchready.adopt.planview)
+    adoption: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def mandatory_violations(self) -> list[dict[str, Any]]:
@@ -39,13 +43,15 @@ class Plan:
             "project": self.stack_file.project,
             "environment": self.config.environment.value,
             "stackUrn": self.run.stack_urn,
-            "resources": [r.to_json() for r in sorted(self.run.resources, key=lambda r: r.urn)],
+            "resources": [{**r.to_json(), **self.adoption.get(r.urn, {})}
+                          for r in sorted(self.run.resources, key=lambda r: r.urn)],
             "outputs": self.run.outputs,
             "violations": self.violations,
             "notes": self.config.notes(),
             "summary": {
                 "resources": len(self.run.resources),
                 "byType": dict(sorted(by_type.items())),
+                "adopt": len(self.adoption),
                 "violations": {
                     "mandatory": enforcement.get("mandatory", 0),
                     "advisory": enforcement.get("advisory", 0),
@@ -70,6 +76,7 @@ def build_plan(stack: str, root: Path, *, with_policies: bool = True) -> Plan:
 
     The pack's process starts first, in a thread, so its interpreter starts up on the other core while
     the program runs here."""
+    from launchready.adopt.planview import plan_adoption
     from launchready.plan.policy import PolicyPackClient, run_policy_pack
 
     stack_file = read_stack_file(stack, root)
@@ -79,6 +86,7 @@ def build_plan(stack: str, root: Path, *, with_policies: bool = True) -> Plan:
                                 project=stack_file.project) if with_policies else None)
         try:
             run = run_program(stack_file, root)
+            adoption = plan_adoption(root, stack_file.stack, config, run.resources, run.stack_urn)
         except BaseException:
             if starting is not None:
                 with suppress(Exception):
@@ -94,4 +102,4 @@ def build_plan(stack: str, root: Path, *, with_policies: bool = True) -> Plan:
                 policy_config=policy_settings_for(config, default_region),
                 client=starting.result(),
             )
-    return Plan(stack_file, config, run, violations)
+    return Plan(stack_file, config, run, violations, adoption)

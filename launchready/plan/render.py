@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from launchready.adopt.planview import adoption_lines
 from launchready.plan.document import Plan
 
 #: Inputs worth showing in the tree, most telling first.
@@ -71,7 +72,9 @@ def render_text(plan: Plan) -> str:
         for res in children.get(parent, []):
             pad = "    " * depth
             detail = key_inputs(res["inputs"]) if res["custom"] else ""
-            lines.append(f"{pad}+ {res['type']}  {res['name']}" + (f"\n{pad}      {detail}" if detail else ""))
+            mark = "~" if res.get("importId") else "+"
+            lines.append(f"{pad}{mark} {res['type']}  {res['name']}" + (f"\n{pad}      {detail}" if detail else ""))
+            lines.extend(adoption_lines(res, pad))
             walk(res["urn"], depth + 1)
 
     walk(doc["stackUrn"], 0)
@@ -91,9 +94,11 @@ def render_text(plan: Plan) -> str:
         lines += ["", "To do outside this stack:"]
         lines += [f"  - {note}" for note in doc["notes"]]
     summary = doc["summary"]
+    adopt = summary.get("adopt", 0)
     lines += [
         "",
-        f"{summary['resources']} resources to create; policy violations: "
+        f"{summary['resources'] - adopt} resources to create"
+        + (f", {adopt} to adopt (then update)" if adopt else "") + "; policy violations: "
         f"{summary['violations']['mandatory']} mandatory, {summary['violations']['advisory']} advisory.",
     ]
     return "\n".join(lines)
