@@ -34,6 +34,8 @@ class FlowResult:
     #: iterations due, and those started
     iterations: int = 0
     started: int = 0
+    #: where its requests went (scheme://host[:port])
+    origin: str = ""
 
     @property
     def merged(self) -> Recorder:
@@ -70,7 +72,7 @@ class FlowResult:
                 "p99_ms": merged.percentile_ms(99), "max_ms": merged.percentile_ms(100),
                 "threshold_p95_ms": self.threshold_p95_ms,
                 "threshold_error_rate_percent": self.threshold_error_rate_percent,
-                "iterations": self.iterations, "iterationsStarted": self.started,
+                "iterations": self.iterations, "iterationsStarted": self.started, "origin": self.origin,
                 "passed": self.passed, "breaches": self.breaches(),
                 "steps": [s.to_json() for s in self.steps]}
 

@@ -50,7 +50,8 @@ class _Run:
         self.values = values
         self.results = [FlowResult(p.flow.name, p.flow.route_class, p.threshold_p95_ms,
                                    p.threshold_error_rate_percent,
-                                   [StepResult(s.name, s.method, s.path) for s in p.flow.steps]) for p in plans]
+                                   [StepResult(s.name, s.method, s.path) for s in p.flow.steps], origin=p.origin)
+                        for p in plans]
         self.in_flight = 0
         self.peak = 0
         self.late = 0
