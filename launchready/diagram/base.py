@@ -1,14 +1,15 @@
 """The path model of the stack file at another git revision, for `plan --markdown --base REF`.
 
-The stack file is read with `git show REF:./Pulumi.<stack>.yaml` (relative to the project root, which may
-sit anywhere in the repository), validated like the current one (`stackfile.validate`: problems show no
-secret value) and planned with the current program
-under the same mocks, so the comparison shows what the change of the stack file does to the path. A
-stack file that did not exist at REF is a new stack: everything on its path is added.
+The stack file is read with `git show REF:./<stack file>` (relative to the project root, which may sit
+anywhere in the repository; Pulumi.yaml's `stackConfigDir` is honoured), validated like the current one
+(`stackfile.validate`: problems show no secret value) and planned with the current program under the same
+mocks, so the comparison shows what the change of the stack file does to the path. A stack file that did
+not exist at REF is a new stack: everything on its path is added.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -53,8 +54,19 @@ def stack_file_at(ref: str, stack: str, root: Path) -> str | None:
         raise BaseRefError(f"--base {ref}: no such commit in the repository at {root}"
                            + (f" ({hint})" if hint else "")
                            + "; fetch it first (e.g. git fetch origin main) or give another revision")
-    shown = _git(root, "show", f"{ref}:./Pulumi.{stack}.yaml")
+    shown = _git(root, "show", f"{ref}:./{stack_file_in(root, stack)}")
     return shown.stdout if shown.returncode == 0 else None
+
+
+def stack_file_in(root: Path, stack: str) -> str:
+    """The stack file's path relative to the project root (Pulumi.yaml's `stackConfigDir` honoured)."""
+    from launchready.common.project import stack_file_path
+
+    path = stack_file_path(root, stack)
+    try:
+        return path.relative_to(root.resolve()).as_posix()
+    except ValueError:  # a stackConfigDir outside the project: git still reads it relative to the root
+        return Path(os.path.relpath(path, root.resolve())).as_posix()
 
 
 def base_model(ref: str, stack: str, root: Path) -> Base:
@@ -68,7 +80,12 @@ def base_model(ref: str, stack: str, root: Path) -> Base:
         return Base(ref, empty_model(), existed=False)
     with tempfile.TemporaryDirectory(prefix="launchready-base-") as tmp:
         shutil.copyfile(root / "Pulumi.yaml", Path(tmp) / "Pulumi.yaml")
-        (Path(tmp) / f"Pulumi.{stack}.yaml").write_text(text, encoding="utf-8")
+        # where the project keeps it, and at the root too, for a reader that does not follow stackConfigDir
+        for place in {stack_file_in(root, stack), f"Pulumi.{stack}.yaml"}:
+            target = Path(tmp) / place
+            if target.resolve().is_relative_to(Path(tmp).resolve()):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
         try:
             stack_file = read_stack_file(stack, Path(tmp))
             config = validate(stack_file, Path(tmp))

@@ -130,3 +130,18 @@ def test_plan_json_gains_the_paths_and_keeps_its_keys(repo: Path, capsys: pytest
     assert admin["proxied"] and all(s["phase"] != "access" for s in admin["steps"])
     assert {"key", "phase", "title", "text", "allHosts"} == set(admin["steps"][0])
     assert {n["key"] for n in doc["paths"]["mail"]["nodes"]} >= {"domain", "ses", "dkim", "spf", "dmarc"}
+
+
+def test_the_base_follows_stack_config_dir(tmp_path: Path) -> None:
+    from launchready.diagram.base import base_model
+
+    for name in ("__main__.py", "components"):
+        (tmp_path / name).symlink_to(PROJECT_ROOT / name)
+    (tmp_path / "Pulumi.yaml").write_text((PROJECT_ROOT / "Pulumi.yaml").read_text() + "stackConfigDir: config\n")
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "Pulumi.prod.yaml").write_text((PROJECT_ROOT / "Pulumi.prod.yaml").read_text())
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "Pulumi.yaml", "config/Pulumi.prod.yaml")
+    _git(tmp_path, "commit", "-q", "-m", "config dir")
+    base = base_model("HEAD", "prod", tmp_path)
+    assert base.existed and [h.host for h in base.model.hosts][-1] == "admin.fanloom.io"
