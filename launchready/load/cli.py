@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         scenario = load_scenario(args.scenario)
         if cfg.is_prod and not args.yes:
             return _fail(f"stack {target.stack} is prod: a load test sends real traffic to production; "
-                         "re-run with --yes to confirm (or use --base-url against a test server)")
+                         "re-run with --yes to confirm (also needed with --base-url: it takes prod's thresholds)")
         base_url = check_base_url(args.base_url) if args.base_url else None
         profile = effective_profile(scenario, Overrides(args.rate, args.ramp, args.duration, args.max_in_flight))
         plans = flow_plans(scenario, cfg, base_url)
