@@ -19,7 +19,7 @@ from typing import Any
 
 from components.config import NAMESPACE, ConfigError, Problem, StackConfig, parse_config
 from components.config.rules.regions import provider_region_is_real
-from components.config.rules.stacks import environment_matches_stack, zone_not_shared
+from components.config.rules.stacks import environment_matches_stack, names_fit_providers, zone_not_shared
 from launchready import PROJECT_ROOT
 from launchready.common.project import project_root  # noqa: F401 (re-exported: one project_root)
 from launchready.redaction import SECRET_PLACEHOLDER, plaintext_credentials, redact_error
@@ -254,6 +254,7 @@ def validate(sf: StackFile, root: Path | None = None) -> StackConfig:
         raise redact_error(exc, sf.values) from None
     problems = [*provider_region_is_real(sf.values), *leaked]
     problems += environment_matches_stack(cfg, sf.stack)
+    problems += names_fit_providers(cfg, sf.project, sf.stack)
     problems += _sibling_problems(sf, cfg, root or sf.path.parent)
     if problems:
         raise redact_error(ConfigError(problems, sf.path.name), sf.values)

@@ -71,23 +71,31 @@ def _edit(project: Path, old: str, new: str, stack: str = "prod") -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def _line_of(project: Path, text: str) -> int:
+    lines = (project / "Pulumi.prod.yaml").read_text().splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if line.startswith(text))
+
+
 def test_a_second_environment_key_is_refused_naming_both_lines(project: Path) -> None:
+    first = _line_of(project, "  launchready:environment:")
     _edit(project, "  launchready:zone:\n", "  launchready:environment: staging\n  launchready:zone:\n")
+    second = _line_of(project, "  launchready:environment: staging")
     with pytest.raises(ConfigError) as info:
         read_stack_file("prod", project)
     [problem] = info.value.problems
-    assert problem.path.startswith("Pulumi.prod.yaml:7:")
-    assert "lines 6 and 7" in problem.message
+    assert problem.path.startswith(f"Pulumi.prod.yaml:{second}:")
+    assert f"lines {first} and {second}" in problem.message
 
 
 @pytest.mark.parametrize("spelling", ["environment", "launchready:config:environment"])
 def test_bare_and_old_spellings_are_the_same_key_for_pulumi(project: Path, spelling: str) -> None:
+    first = _line_of(project, "  launchready:environment:")
     _edit(project, "  launchready:zone:\n", f"  {spelling}: staging\n  launchready:zone:\n")
     with pytest.raises(ConfigError) as info:
         read_stack_file("prod", project)
     [problem] = info.value.problems
-    assert "same key as launchready:environment (line 6)" in problem.message
-    assert problem.path == "Pulumi.prod.yaml:7"
+    assert f"same key as launchready:environment (line {first})" in problem.message
+    assert problem.path == f"Pulumi.prod.yaml:{_line_of(project, '  ' + spelling + ':')}"
 
 
 def test_a_hostname_declared_twice_is_refused(project: Path) -> None:
@@ -161,3 +169,21 @@ def test_keys_pulumi_refuses_are_refused(project: Path) -> None:
     with pytest.raises(ConfigError) as info:
         read_stack_file("prod", project)
     assert "a:b:c: not a Pulumi config key" in info.value.render()
+
+
+def test_a_project_name_aws_names_cannot_hold_is_refused(project: Path) -> None:
+    path = project / "Pulumi.yaml"
+    path.write_text(path.read_text().replace("name: launchready", "name: fanloom.io"))
+    with pytest.raises(ConfigError) as info:
+        load_stack_config("prod", project)
+    [problem] = info.value.problems
+    assert "fanloom.io" in problem.path and "only letters, digits, _ and -" in problem.message
+
+
+def test_a_stack_name_too_long_for_the_ses_configuration_set_is_refused(project: Path) -> None:
+    name = "prod-" + "x" * 60
+    shutil.copy(project / "Pulumi.prod.yaml", project / f"Pulumi.{name}.yaml")
+    (project / "Pulumi.prod.yaml").unlink()  # not a sibling sharing the zone
+    with pytest.raises(ConfigError) as info:
+        load_stack_config(name, project)
+    assert any("SES takes at most 64" in p.message for p in info.value.problems)

@@ -78,3 +78,33 @@ def zone_not_shared(cfg: StackConfig, siblings: Mapping[str, Any]) -> Iterator[P
                 value=cfg.zone.domain,
                 fix="use the zone id shown on the domain's Cloudflare Overview page in the one stack that owns it",
             )
+
+
+#: Characters SNS topic names (CreateTopic), CloudWatch dashboard names (PutDashboard) and SES configuration
+#: set names (CreateConfigurationSet) may hold, per each API's documentation: letters, digits, _ and -.
+_NAME_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+#: SES configuration set names: 64 characters or fewer (SES API reference, CreateConfigurationSet).
+SES_CONFIGURATION_SET_MAX = 64
+#: CloudWatch AlarmName: 1-255 characters (botocore's cloudwatch model); SNS topic names: up to 256.
+ALARM_NAME_MAX = 255
+TOPIC_NAME_MAX = 256
+
+
+def names_fit_providers(cfg: StackConfig, project: str, stack: str) -> Iterator[Problem]:
+    """`<project>-<stack>` starts the alert topic, dashboard, alarm and SES configuration set names."""
+    from components.naming import alarm_names, alert_topic_name, name_prefix
+
+    prefix = name_prefix(project, stack)
+    where = f"Pulumi.yaml name {project!r} + stack {stack!r}"
+    if not _NAME_RE.match(prefix):
+        yield Problem(where, f'the names of the alert topic, dashboard and SES configuration set start "{prefix}", '
+                      "and those take only letters, digits, _ and -",
+                      fix="rename the project (Pulumi.yaml name:) or the stack without dots or other characters")
+        return
+    if cfg.email.enabled and len(prefix) > SES_CONFIGURATION_SET_MAX:
+        yield Problem(where, f"the SES configuration set is named {prefix!r} ({len(prefix)} characters); SES "
+                      f"takes at most {SES_CONFIGURATION_SET_MAX}", fix="use a shorter project or stack name")
+    longest = max((name for name, _ in alarm_names(cfg, project, stack, "us-east-1")), key=len, default="")
+    if len(longest) > ALARM_NAME_MAX or len(alert_topic_name(project, stack)) > TOPIC_NAME_MAX:
+        yield Problem(where, f"alarm names such as {longest[:40]}... exceed CloudWatch's {ALARM_NAME_MAX} characters",
+                      fix="use a shorter project or stack name")
