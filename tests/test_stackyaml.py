@@ -133,3 +133,15 @@ def test_malformed_documents_give_one_located_problem(text: str, words: str) -> 
     problems = refused(text)
     assert any(words in p.message for p in problems)
     assert all(p.line >= 1 and p.column >= 1 for p in problems)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"- a\n" * 100_000, b"[" + b"a," * 200_000 + b"]", b"".join(b"k%d: &a%d [1]\n" % (i, i) for i in range(20_000))],
+    ids=["long list", "long flow list", "many anchors"],
+)
+def test_a_huge_document_is_refused_at_the_value_bound_quickly(data: bytes) -> None:
+    start = time.perf_counter()
+    [problem] = refused(data)
+    assert time.perf_counter() - start < 1.0
+    assert "expands to more than 10,000 values" in problem.message
