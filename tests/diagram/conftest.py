@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import dataclasses
 import functools
@@ -44,6 +45,15 @@ def _plan(stack: str, mutate: Mutate | None, secrets: frozenset[str]) -> tuple[A
     sf = dataclasses.replace(sf, values=values, secret_keys=sf.secret_keys | secrets)
     cfg = parse_config(sf.values, sf.secret_keys, source=sf.path.name)
     return cfg, Plan(sf, cfg, run_program(sf, PROJECT_ROOT), []).to_json()
+
+
+@pytest.fixture(autouse=True)
+def _event_loop() -> None:
+    """Pulumi's runtime needs a current event loop; a test elsewhere that ran asyncio.run() leaves none."""
+    try:
+        asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        asyncio.set_event_loop(asyncio.new_event_loop())
 
 
 @pytest.fixture
