@@ -68,8 +68,9 @@ def _footer(outcome: Outcome) -> list[str]:
              else "dry run: nothing written"]
     protect = [a.urn for a in outcome.resources if a.protect]
     if protect:
-        lines.append(f"propose protect for {len(protect)} resources carrying mail or verification "
-                     "(pulumi import protects every imported resource; keep these protected):")
+        lines.append(f"propose protect for {len(protect)} resources carrying mail or verification (pulumi import "
+                     "protects them until the next pulumi up, which applies the program's options; the program "
+                     "sets no protect option yet, so review any delete or replace of these in the preview):")
         lines += [f"  {urn}" for urn in protect]
     if outcome.conflicts:
         lines.append(f"{len(outcome.conflicts)} conflicts need a decision (see fix: above), then re-run adopt.")
