@@ -49,6 +49,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         help=f"time held at the full rate ({DEFAULT_NOTE})")
     parser.add_argument("--max-in-flight", type=_positive(int), metavar="N",
                         help=f"requests in flight at most ({DEFAULT_NOTE})")
+    parser.add_argument("--ca-bundle", metavar="FILE", help="PEM file of CA certificates to trust (e.g. a "
+                        "staging server's private CA); default the system's")
     parser.add_argument("--yes", action="store_true", help="confirm a run against a prod stack")
 
 
@@ -71,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         effective_profile,
         flow_plans,
     )
+    from launchready.probe.options import check_ca_bundle
+    from launchready.probe.resolver import UsageError
     from launchready.stackfile import read_stack_file, validate
 
     target = stack_target(args)
@@ -88,6 +92,9 @@ def run(args: argparse.Namespace) -> int:
         profile = effective_profile(scenario, Overrides(args.rate, args.ramp, args.duration, args.max_in_flight))
         plans = flow_plans(scenario, cfg, base_url)
         values = credential_values(scenario, region if isinstance(region, str) else None)
+        ca_bundle = check_ca_bundle(args.ca_bundle)
+    except UsageError as exc:
+        return _fail(str(exc))
     except ConfigError as exc:
         return _fail(exc.render())
     except ScenarioError as exc:
@@ -97,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     progress = TerminalProgress()
     try:
         result = run_load(target.stack, base_url or "the stack's hostnames", plans, profile, values,
-                          progress if progress.enabled else None)
+                          progress if progress.enabled else None, ca_bundle=ca_bundle)
     finally:
         progress.finish()
     if args.json:

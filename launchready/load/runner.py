@@ -9,6 +9,7 @@ them); each later step from the end of the step before it.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,8 +45,10 @@ ProgressCallback = Callable[[Progress], None]
 
 
 class _Run:
-    def __init__(self, plans: list[FlowPlan], profile: LoadProfile, values: dict[str, str]) -> None:
+    def __init__(self, plans: list[FlowPlan], profile: LoadProfile, values: dict[str, str],
+                 ssl_context: ssl.SSLContext | None = None) -> None:
         self.plans = plans
+        self.ssl_context = ssl_context
         self.profile = profile
         self.values = values
         self.results = [FlowResult(p.flow.name, p.flow.route_class, p.threshold_p95_ms,
@@ -134,7 +137,7 @@ class _Run:
         p = self.profile
         duration = p.ramp_seconds + p.hold_seconds
         tasks: set[asyncio.Task[None]] = set()
-        transport = Pool()
+        transport = Pool(self.ssl_context)
         t0 = loop.time() + 0.01
         reporter = asyncio.create_task(self._report(t0, duration, progress)) if progress else None
         try:
@@ -156,9 +159,9 @@ class _Run:
 
 
 def run_load(stack: str, origin_label: str, plans: list[FlowPlan], profile: LoadProfile, values: dict[str, str],
-             progress: ProgressCallback | None = None) -> RunResult:
+             progress: ProgressCallback | None = None, *, ca_bundle: str | None = None) -> RunResult:
     """Run the flows and return what was measured. Blocks for at most ramp + hold + timeoutSeconds."""
-    run = _Run(plans, profile, values)
+    run = _Run(plans, profile, values, ssl.create_default_context(cafile=ca_bundle) if ca_bundle else None)
     started = time.monotonic()
     asyncio.run(run.run(progress))
     return RunResult(stack, origin_label, profile.rate, profile.ramp_seconds, profile.hold_seconds,

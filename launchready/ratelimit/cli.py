@@ -27,6 +27,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", metavar="URL", help="connect here instead (e.g. a test server); the Host "
                           "header stays the declared hostname")
     parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="per-request timeout")
+    parser.add_argument("--ca-bundle", metavar="FILE", help="PEM file of CA certificates to trust; default the "
+                        "system's")
     parser.add_argument("--yes", action="store_true", help="confirm probing a prod stack (it blocks this address "
                         "on the probed paths for the rule's mitigation timeout)")
 
@@ -55,6 +57,8 @@ def render_text(stack: str, results: list[Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     from components.config import ConfigError
     from launchready.common.project import stack_target
+    from launchready.probe.options import check_ca_bundle
+    from launchready.probe.resolver import UsageError
     from launchready.ratelimit.probe import ProbeError, pick_host, pick_rules, run_probe
     from launchready.stackfile import load_stack_config
 
@@ -65,6 +69,9 @@ def run(args: argparse.Namespace) -> int:
         cfg = load_stack_config(target.stack, target.root)
         rules = pick_rules(cfg, args.rule)
         host = pick_host(cfg, args.host)
+        ca_bundle = check_ca_bundle(args.ca_bundle)
+    except UsageError as exc:
+        return _fail(str(exc))
     except ConfigError as exc:
         return _fail(exc.render())
     except ProbeError as exc:
@@ -78,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     if cfg.is_prod and not args.yes:
         return _fail(f"stack {target.stack} is prod: the probe gets this address rate-limited on "
                      f"{', '.join(r.path for r in rules)}; re-run with --yes to confirm")
-    results = run_probe(cfg, rules, host, args.base_url, args.timeout)
+    results = run_probe(cfg, rules, host, args.base_url, args.timeout, ca_bundle or True)
     passed = all(r.passed for r in results)
     if args.json:
         doc = {"passed": passed, "stack": target.stack, "rules": [r.to_json() for r in results], **target.to_json()}

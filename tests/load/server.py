@@ -9,6 +9,7 @@ Used by tests/load, tests/ratelimit and benchmarks/load_bench.py.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -31,13 +32,14 @@ class LoopbackServer:
     active: int = 0
     #: the most requests the server held at once
     peak_active: int = 0
+    tls: ssl.SSLContext | None = None
     _loop: asyncio.AbstractEventLoop | None = None
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
     _thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"https://localhost:{self.port}" if self.tls else f"http://127.0.0.1:{self.port}"
 
     def freeze(self, seconds: float) -> None:
         """Hold every request until `seconds` from now (called from a handler, i.e. on the server loop)."""
@@ -75,7 +77,7 @@ class LoopbackServer:
                 head += [f"{k}: {v}" for k, v in out_headers.items()]
                 writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + payload)
                 await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError, ValueError):
+        except (ConnectionError, asyncio.IncompleteReadError, ValueError, ssl.SSLError):
             return
         finally:
             writer.close()
@@ -85,7 +87,7 @@ class LoopbackServer:
 
         async def main() -> None:
             self._stopped = asyncio.Event()
-            server = await asyncio.start_server(self._handle, "127.0.0.1", self.port, backlog=1024)
+            server = await asyncio.start_server(self._handle, "127.0.0.1", self.port, backlog=1024, ssl=self.tls)
             self.port = server.sockets[0].getsockname()[1]
             ready.set()
             await self._stopped.wait()

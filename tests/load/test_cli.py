@@ -5,11 +5,13 @@ contract, the exit codes, and bad input refused with the key named and nothing s
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 
 from launchready.cli import main
 from tests.load.server import Handler, LoopbackServer, fixed
@@ -124,6 +126,28 @@ def test_markdown_output_is_a_table_row_per_flow(
                        "--base-url", server.url, "--markdown", *FAST)
     assert code == 0
     assert "| homepage | core |" in out and out.startswith("### Load test: stack `staging` (passed)")
+
+
+def test_https_with_a_private_ca_needs_the_ca_bundle(project: Callable[..., Path], tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost").configure_cert(context)
+    server = LoopbackServer({"/": fixed(0.001)}, tls=context).start()
+    try:
+        bundle = tmp_path / "ca.pem"
+        ca.cert_pem.write_to_path(str(bundle))
+        scenario = write(tmp_path, "flows:\n  - name: home\n    routeClass: core\n    steps: [{name: h, path: /}]\n")
+        argv = ["--stack", "staging", "--root", str(project()), "--scenario", scenario, "--base-url", server.url,
+                *FAST, "--json"]
+        code, out, _ = run(capsys, *argv, "--ca-bundle", str(bundle))
+        assert code == 0 and json.loads(out)["flows"][0]["errors"] == 0
+        code, out, _ = run(capsys, *argv)
+        assert code == 1 and set(json.loads(out)["flows"][0]["errorsByKind"]) == {"tls"}
+        code, _, err = run(capsys, *argv, "--ca-bundle", str(tmp_path / "missing.pem"))
+        assert code == 2 and "--ca-bundle" in err and "no such file" in err
+    finally:
+        server.stop()
 
 
 def write(tmp_path: Path, text: str) -> str:
