@@ -14,8 +14,8 @@ from components.config import StackConfig
 from launchready.diagram.base import Base
 from launchready.diagram.build import build_model
 from launchready.diagram.changes import change_lines
-from launchready.diagram.diff import diff_models
-from launchready.diagram.model import PathModel
+from launchready.diagram.diff import SAME, MarkedHost, diff_models, dns_text
+from launchready.diagram.model import ACCESS_PHASE, PathModel
 from launchready.diagram.render import graph_diagram, web_diagram
 
 TITLE = "How traffic reaches the app"
@@ -33,6 +33,25 @@ def _inline(text: str) -> str:
     for ch in "\\`*_[]<>|#":
         out = out.replace(ch, "\\" + ch)
     return out
+
+
+def _steps_cell(host: MarkedHost) -> str:
+    phases: dict[str, list[str]] = {}
+    for m in host.steps:
+        ref = m.step.text.split(": ", 1)[0] if m.step.phase != ACCESS_PHASE else "sign-in"
+        phases.setdefault(m.step.title, []).append(ref + ("" if m.status == SAME else f" ({m.status})"))
+    return " → ".join(f"{title}: {', '.join(refs)}" for title, refs in phases.items()) or "none (DNS only)"
+
+
+def host_table(hosts: list[MarkedHost]) -> str:
+    """The web diagram as a table, one row per host, for readers without Mermaid (mail, terminals)."""
+    rows = ["| Host | DNS | Cloudflare steps, in order | Origin |", "|---|---|---|---|"]
+    for h in hosts:
+        mark = "" if h.status == SAME else f" ({h.status})"
+        dns = dns_text(h.path) + (f" (was: {h.dns_was})" if h.dns_was else "")
+        origin = h.path.origin + (f" (was {h.origin_was})" if h.origin_was else "")
+        rows.append("| " + " | ".join(_inline(c) for c in (h.path.host + mark, dns, _steps_cell(h), origin)) + " |")
+    return "<details><summary>The same as a table</summary>\n\n" + "\n".join(rows) + "\n\n</details>"
 
 
 def change_blocks(base: Base, model: PathModel, level: int) -> list[str]:
@@ -61,7 +80,7 @@ def section_blocks(model: PathModel, base: Base | None = None, level: int = 3) -
     ]
     if base is not None:
         blocks += change_blocks(base, model, level)
-    blocks += [f"{hashes} Web requests", fenced(web_diagram(diff.hosts))]
+    blocks += [f"{hashes} Web requests", fenced(web_diagram(diff.hosts)), host_table(diff.hosts)]
     blocks += [f"{hashes} Mail", "Sending domain → Amazon SES → the records receivers check → where DMARC "
                "reports go. DKIM tokens are chosen by SES at deploy and are not shown.",
                fenced(graph_diagram(diff.mail))]

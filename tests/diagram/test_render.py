@@ -173,3 +173,19 @@ def test_a_diagram_too_long_for_mermaid_names_rules_by_ref(model_of: Callable[..
     assert len(compact) < len(full) and "ratelimit_login (all hosts)" in compact
     assert "5 requests per 60s" in full and "5 requests per 60s" not in compact
     assert_every_path_drawn(model, parse(compact))
+
+
+def test_the_web_paths_also_come_as_a_table_one_row_per_host(model_of: Callable[..., PathModel]) -> None:
+    def api_dns_only(values: dict[str, Any]) -> None:
+        values["launchready:hostnames"]["api"]["proxied"] = False
+
+    model = model_of("prod", api_dns_only)
+    text = section(model)
+    table = text[text.index("<details><summary>The same as a table"):]
+    rows = [line for line in table.splitlines() if line.startswith("| ")][1:]
+    cells = [[c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]] for row in rows]
+    assert [c[0].replace("\\", "") for c in cells] == [h.host for h in model.hosts]
+    assert all(len(c) == 4 for c in cells)
+    api = cells[3]
+    assert api[1:] == ["CNAME record, DNS only", "none (DNS only)", "fanloom-api.fly.dev"]
+    assert cells[4][2].endswith("→ Access (Zero Trust): sign-in")
