@@ -21,7 +21,12 @@ from components.config import NAMESPACE, ConfigError, Problem, StackConfig, pars
 from components.config.rules.regions import provider_region_is_real
 from components.config.rules.stacks import environment_matches_stack, names_fit_providers, zone_not_shared
 from launchready import PROJECT_ROOT
-from launchready.common.project import project_root  # noqa: F401 (re-exported: one project_root)
+from launchready.common.project import available_stacks as _available_stacks
+from launchready.common.project import (
+    project_root,  # noqa: F401 (re-exported: one project_root)
+    stack_file_path,
+    stack_short_name,
+)
 from launchready.redaction import SECRET_PLACEHOLDER, plaintext_credentials, redact_error
 from launchready.stackyaml import MAX_BYTES, Document, YamlRefused
 from launchready.stackyaml import load as load_yaml
@@ -66,8 +71,8 @@ def read_stack_outputs(path: Path) -> dict[str, Any]:
 
 
 def available_stacks(root: Path | None = None) -> list[str]:
-    root = root or PROJECT_ROOT
-    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+    """The project's stacks (its stack config directory's `Pulumi.<stack>.yaml` files), sorted."""
+    return _available_stacks(root or PROJECT_ROOT)
 
 
 def _yaml_problems(path: Path, exc: YamlRefused) -> ConfigError:
@@ -135,11 +140,13 @@ def _config_key(raw: str, project: str) -> str | None:
 
 
 def _stack_path(stack: str, root: Path) -> Path:
-    path = root / f"Pulumi.{stack}.yaml"
-    if not _STACK_NAME_RE.match(stack) or not path.is_file():
+    name = stack_short_name(stack)
+    path = stack_file_path(root, name) if _STACK_NAME_RE.match(name) else root / "Pulumi.?.yaml"
+    if not path.is_file():
         known = ", ".join(available_stacks(root)) or "none"
         raise ConfigError(
-            [Problem(f"--stack {stack}", f"no stack file Pulumi.{stack}.yaml in {root}", f"known stacks: {known}")],
+            [Problem(f"--stack {stack}", f"no stack file Pulumi.{name}.yaml in {path.parent}",
+                     f"known stacks: {known}")],
             f"stack {stack!r}",
         )
     return path

@@ -187,3 +187,13 @@ def test_a_stack_name_too_long_for_the_ses_configuration_set_is_refused(project:
     with pytest.raises(ConfigError) as info:
         load_stack_config(name, project)
     assert any("SES takes at most 64" in p.message for p in info.value.problems)
+
+
+def test_stack_files_in_the_stack_config_dir_are_read(project: Path, repo_root: Path) -> None:
+    (project / "config").mkdir()
+    (project / "Pulumi.prod.yaml").rename(project / "config" / "Pulumi.prod.yaml")
+    shutil.copy(repo_root / "Pulumi.staging.yaml", project / "config" / "Pulumi.staging.yaml")
+    with (project / "Pulumi.yaml").open("a") as handle:
+        handle.write("stackConfigDir: config\n")
+    assert read_stack_file("prod", project).path == project / "config" / "Pulumi.prod.yaml"
+    assert load_stack_config("acme/prod", project).environment.value == "prod"  # org/stack as Pulumi reads it
