@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
@@ -265,16 +264,19 @@ def parse_scenario(data: Any, source: str = "scenario") -> Scenario:
 
 
 def load_scenario(path: Path) -> Scenario:
-    """Read and validate a scenario file. Raises ScenarioError (missing file, bad YAML with line, bad keys)."""
+    """Read and validate a scenario file. Raises ScenarioError (missing file, bad YAML with line, bad keys).
+
+    The YAML is read by the stack files' bounded reader (launchready/stackyaml.py): a key written twice, an
+    alias bomb, a huge or deeply nested file are errors with their line, never a hang."""
+    from launchready.stackyaml import YamlRefused, load
+
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise ScenarioError(str(path), [f"cannot read the file: {exc.strerror}"]) from None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError(str(path), [f"{line}YAML syntax error: {problem}"]) from None
-    return parse_scenario(data, str(path))
+        doc = load(data)
+    except YamlRefused as exc:
+        raise ScenarioError(str(path), [f"line {p.line}:{p.column}: {p.message}" + (f" ({p.fix})" if p.fix else "")
+                                        for p in exc.problems]) from None
+    return parse_scenario(doc.value, str(path))

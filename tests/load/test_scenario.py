@@ -3,13 +3,14 @@ shown; any YAML-shaped document is either a Scenario or a ScenarioError, never a
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from launchready.load.scenario import ScenarioError, parse_scenario
+from launchready.load.scenario import ScenarioError, load_scenario, parse_scenario
 from launchready.load.schedule import WeightedPicker, arrival_offsets, expected_arrivals
 
 
@@ -95,3 +96,17 @@ def test_weights_split_arrivals_exactly() -> None:
     picks = [picker.next() for _ in range(90)]
     assert [picks.count(i) for i in range(5)] == [30, 20, 20, 10, 10]
     assert picks[:9].count(0) == 3  # spread within each round, not bunched
+
+
+def test_a_file_with_a_key_written_twice_or_an_alias_bomb_is_refused_with_its_line(tmp_path: Path) -> None:
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("flows:\n  - name: a\n    routeClass: core\n    routeClass: reports\n    steps: []\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(twice)
+    assert info.value.problems[0].startswith("line 4:")
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)))
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(bomb)
+    assert info.value.problems[0].startswith("line ")
