@@ -45,6 +45,9 @@ def _literal(err: ErrorDetails) -> Reworded | None:
     if isinstance(value, str) and value.strip() in numbers:
         return Reworded(loc, "written in quotes, so YAML reads it as text, and this setting is a number",
                         f"write it unquoted: {value.strip()}")
+    if isinstance(value, str) and value.strip().lower() in texts:
+        return Reworded(loc, f"must be one of {expected}; values are case-sensitive",
+                        f"write it as '{value.strip().lower()}'")
     return Reworded(loc, f"must be one of {expected}", "")
 
 

@@ -83,3 +83,8 @@ def test_an_origin_written_as_a_url_points_at_origin(project: Path, origin: str,
                                             "launchready:hostnames.app.origin")
     assert words in message and got_fix.startswith(fix)
     assert value == f'"{origin}"'
+
+
+def test_a_choice_in_the_wrong_case_gets_its_spelling(project: Path) -> None:
+    message, fix, _ = problem_after(project, "plan: business", "plan: Business", "launchready:zone.plan")
+    assert "case-sensitive" in message and fix == "write it as 'business'"
