@@ -51,6 +51,9 @@ class RuleProbe:
         expected = "429" if self.rule.action == "block" else "a challenge (403 with cf-mitigated: challenge)"
         if self.cut_short:
             return [f"inconclusive: {self.cut_short}"]
+        if self.errors and not self.statuses:
+            failures = ", ".join(f"{k} x{n}" for k, n in sorted(self.errors.items()))
+            return [f"inconclusive: no request got an answer ({failures}); check the address and the network"]
         return [f"{self.sent} requests to {self.method} {self.rule.path} in {self.elapsed_seconds:.1f}s and none "
                 f"was answered with {expected}; the rule allows {self.threshold} per {self.rule.period_seconds}s: "
                 "check it is deployed on this zone and the path matches"]

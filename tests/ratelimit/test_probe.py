@@ -160,3 +160,18 @@ def test_prod_needs_yes_and_a_rule_too_large_to_probe_is_refused(
     root = project([])
     code, _, err = run(capsys, "--stack", "staging", "--root", str(root))
     assert code == 2 and "declares no rate limits" in err
+
+
+def test_a_host_that_does_not_answer_is_inconclusive_not_never_limited(repo_root: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code, out, _ = run(capsys, "--stack", "staging", "--root", str(repo_root), "--base-url",
+                       f"http://127.0.0.1:{port}", "--json")
+    (rule,) = json.loads(out)["rules"]
+    assert code == 1 and rule["errors"] == {"ConnectError": 11}
+    assert rule["problems"] == ["inconclusive: no request got an answer (ConnectError x11); check the address and "
+                                "the network"]
