@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from pathlib import Path
 
-import pulumi
-
-from components.config import ConfigError
 from launchready.cli import ExitStatus
 from launchready.common.arguments import add_stack_arguments
+from launchready.common.failures import run_or_explain
 from launchready.common.gcpause import gc_paused
 from launchready.common.project import ProjectError, announce, resolve_stack
 from launchready.stackfile import read_stack_outputs
@@ -43,20 +40,10 @@ def run(args: argparse.Namespace) -> int:
     announce(target)
     if sys.stderr.isatty():
         print(f"planning stack {target.stack} offline for the handover...", file=sys.stderr)
-    try:
-        with gc_paused(freeze=True):
-            inp = gather(target.stack, target.root, deployed)
-    except ConfigError as exc:
-        print(f"error: {exc.render()}", file=sys.stderr)
-        return ExitStatus.USAGE
-    except (ValueError, pulumi.RunError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return ExitStatus.USAGE
-    except Exception as exc:  # the program failed under mocks: say so, briefly
-        if args.debug:
-            traceback.print_exc()
-        print(f"error: the plan failed: {type(exc).__name__}: {exc}"
-              + ("" if args.debug else " (run with --debug for the traceback)"), file=sys.stderr)
+    with gc_paused(freeze=True):
+        inp = run_or_explain(lambda: gather(target.stack, target.root, deployed), debug=args.debug,
+                             plain=(ValueError,))
+    if inp is None:
         return ExitStatus.USAGE
     for problem in inp.environment_problems:
         print(f"warning: environment matrix: {problem}", file=sys.stderr)

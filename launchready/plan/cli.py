@@ -8,11 +8,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import traceback
 from typing import Any
 
 from launchready.cli import ExitStatus
 from launchready.common.arguments import add_stack_arguments
+from launchready.common.failures import run_or_explain
 from launchready.common.gcpause import gc_paused
 from launchready.common.project import StackTarget, stack_target
 
@@ -30,26 +30,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 def build_or_explain(target: StackTarget, *, with_policies: bool, debug: bool) -> Any:
     """The plan of `target`, or None after printing why it could not be built (config, program or pack)."""
-    import pulumi  # imported here, under the paused collector, like the rest of the program's imports
-
-    from components.config import ConfigError
     from launchready.plan.document import build_plan
 
-    try:
-        return build_plan(target.stack, target.root, with_policies=with_policies)
-    except ConfigError as exc:
-        print(f"error: {exc.render()}", file=sys.stderr)
-    except pulumi.RunError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-    except Exception as exc:  # the program or the policy pack failed: say so, briefly
-        if debug:
-            traceback.print_exc()
-        print(
-            f"error: the plan failed: {type(exc).__name__}: {exc}"
-            + ("" if debug else " (run with --debug for the traceback)"),
-            file=sys.stderr,
-        )
-    return None
+    return run_or_explain(lambda: build_plan(target.stack, target.root, with_policies=with_policies), debug=debug)
 
 
 def run(args: argparse.Namespace) -> int:

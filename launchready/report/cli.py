@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from components.config import ConfigError
 from launchready.cli import ExitStatus
 from launchready.common.arguments import add_stack_arguments
 from launchready.common.aws import AwsSetupError, aws_session, check_region
@@ -102,6 +101,7 @@ def _inputs(args: argparse.Namespace) -> tuple[StackTarget, Any, Any, str, dict[
 
 
 def run(args: argparse.Namespace) -> int:
+    from components.config import ConfigError
     from launchready.report.aws import CredentialsProblem
     from launchready.report.collect import collect
     from launchready.report.render import render_json, render_markdown, render_text
