@@ -57,7 +57,7 @@ def host_table(hosts: list[MarkedHost]) -> str:
 def change_blocks(base: Base, model: PathModel, level: int) -> list[str]:
     diff = diff_models(model, base.model)
     blocks = [f"{'#' * level} What this change does to the path"]
-    source = f"the stack file at `{_inline(base.ref)}`" if base.existed else (
+    source = f"the stack file at `{_inline(base.ref)}`, planned with this revision's program" if base.existed else (
         f"`{_inline(base.ref)}`, where this stack file did not exist yet (everything is added)")
     lines = change_lines(diff)
     blocks.append(f"Compared with {source}: " + (f"{len(lines)} change(s)." if lines else "no change on the path."))

@@ -57,7 +57,7 @@ def _plan(repo: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[
 def test_markdown_against_a_base_lists_and_marks_the_change(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, _ = _plan(repo, capsys, "--markdown", "--base", "good")
     assert rc == 0
-    assert "Compared with the stack file at `good`: 2 change(s)." in out
+    assert "Compared with the stack file at `good`, planned with this revision's program: 2 change(s)." in out
     assert "- admin.fanloom.io: loses Access (Zero Trust): sign-in required" in out
     blocks = mermaid_blocks(out)
     assert len(blocks) == 3
