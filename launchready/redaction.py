@@ -276,7 +276,8 @@ def redact_problems(problems: list[Problem], values: Mapping[str, Any]) -> list[
     out: list[Problem] = []
     for p in problems:
         message, fix = p.message, p.fix
-        if not is_known_field(p.path) and "secret" not in message and _holds_credential(_raw_at(values, p.path)):
+        worded = "secret" in message or "credential" in message
+        if not worded and _holds_credential(_raw_at(values, p.path)):
             message = f"{message}; its value looks like a credential, which never belongs in a stack file"
             fix = _credential_fix(p.path)
         out.append(

@@ -256,7 +256,7 @@ def validate(sf: StackFile, root: Path | None = None) -> StackConfig:
     try:
         cfg = parse_config(sf.values, sf.secret_keys, source=sf.path.name)
     except ConfigError as exc:
-        known = {p.path for p in exc.problems if "secret" in p.message or "credential" in p.message}
+        known = {p.path for p in exc.problems}  # those get the credential wording from redact_error
         exc.problems[:0] = [*provider_region_is_real(sf.values), *(p for p in leaked if p.path not in known)]
         raise redact_error(exc, sf.values) from None
     problems = [*provider_region_is_real(sf.values), *leaked]

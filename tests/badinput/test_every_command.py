@@ -46,6 +46,8 @@ CASES = {
                                                          "  launchready:zone:\n"),
     "hostname twice": lambda t: _edited(t, "    admin:\n", "    app:\n      origin: x.fly.dev\n"
                                         "      purpose: again\n    admin:\n"),
+    "credential as a purpose": lambda t: _edited(t, "purpose: creator dashboard (logged-in web app)",
+                                                 "purpose: sk_live_CANARY0123456789abcdefXYZ"),  # pragma: allowlist secret
 }
 
 
@@ -58,7 +60,7 @@ def test_every_command_refuses_the_file_alike(project: Project, repo_root: Path,
     finally:
         project.write("prod", original)
     for run in runs:
-        assert_well_behaved(run)
+        assert_well_behaved(run, ("CANARY",))
         assert run.code == 2, f"{run.command}: {run.code}\n{run.text[-1500:]}"
     problems = [{line for line in run.err.splitlines() if line.startswith("  - ")} for run in runs]
     assert problems[0], runs[0].err
