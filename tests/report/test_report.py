@@ -12,10 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-import httpx
 import pytest
 from botocore.stub import Stubber
-from moto.server import ThreadedMotoServer
 
 from components.config import StackConfig
 from launchready import cli
@@ -23,6 +21,7 @@ from launchready.report.aws import AwsClients
 from launchready.report.collect import collect
 from launchready.report.model import DailyReport
 from launchready.stackfile import load_stack_config
+from tests.fixtures.moto import moto_server, reset
 
 DAY = dt.date(2026, 3, 14)
 START = dt.datetime(2026, 3, 14, tzinfo=dt.UTC)
@@ -33,26 +32,14 @@ AT_NOON = START + dt.timedelta(hours=12)
 
 @pytest.fixture(scope="module")
 def moto_url() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    deadline = dt.datetime.now() + dt.timedelta(seconds=10)
-    while True:  # poll until it answers, with a deadline
-        try:
-            httpx.get(f"{url}/moto-api/", timeout=1)
-            break
-        except httpx.HTTPError:
-            if dt.datetime.now() > deadline:
-                raise
-    yield url
-    server.stop()
+    with moto_server() as url:
+        yield url
 
 
 @pytest.fixture
 def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """A clean moto and an environment that points boto3 at it with fake credentials."""
-    httpx.post(f"{moto_url}/moto-api/reset", timeout=5).raise_for_status()
+    reset(moto_url)
     for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
