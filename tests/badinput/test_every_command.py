@@ -8,6 +8,7 @@ import pytest
 
 from tests.badinput.conftest import Project, assert_well_behaved
 
+STRIPE = "sk_live_CANARY0123456789abcdefXYZ"  # pragma: allowlist secret
 STACK_COMMANDS = ("plan", "verify", "smoke", "report", "handover", "drill", "ratelimit")
 
 
@@ -47,7 +48,7 @@ CASES = {
     "hostname twice": lambda t: _edited(t, "    admin:\n", "    app:\n      origin: x.fly.dev\n"
                                         "      purpose: again\n    admin:\n"),
     "credential as a purpose": lambda t: _edited(t, "purpose: creator dashboard (logged-in web app)",
-                                                 "purpose: sk_live_CANARY0123456789abcdefXYZ"),  # pragma: allowlist secret
+                                                 f"purpose: {STRIPE}"),
 }
 
 
