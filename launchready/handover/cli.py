@@ -15,6 +15,7 @@ from launchready.common.arguments import add_stack_arguments
 from launchready.common.failures import run_or_explain
 from launchready.common.gcpause import gc_paused
 from launchready.common.project import ProjectError, announce, resolve_stack
+from launchready.common.signals import exit_cleanly_on_signals
 from launchready.stackfile import read_stack_outputs
 
 
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     announce(target)
     if sys.stderr.isatty():
         print(f"planning stack {target.stack} offline for the handover...", file=sys.stderr)
-    with gc_paused(freeze=True):
+    with exit_cleanly_on_signals(), gc_paused(freeze=True):
         inp = run_or_explain(lambda: gather(target.stack, target.root, deployed), debug=args.debug,
                              plain=(ValueError,))
     if inp is None:

@@ -15,6 +15,7 @@ from launchready.common.arguments import add_stack_arguments
 from launchready.common.failures import run_or_explain
 from launchready.common.gcpause import gc_paused
 from launchready.common.project import StackTarget, stack_target
+from launchready.common.signals import exit_cleanly_on_signals
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         return ExitStatus.USAGE
     if sys.stderr.isatty():
         print(f"planning stack {target.stack} offline (Pulumi mocks, no credentials)...", file=sys.stderr)
-    with gc_paused(freeze=True):
+    with exit_cleanly_on_signals(), gc_paused(freeze=True):  # SIGTERM still stops the policy pack
         plan = build_or_explain(target, with_policies=not args.no_policies, debug=args.debug)
     if plan is None:
         return ExitStatus.USAGE
