@@ -6,12 +6,12 @@ records, web hostnames (proxied ones), CAA issuers or SPF senders, or are set as
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from components.config import StackConfig
+from components.facts import is_non_public_address
 from launchready.adopt.declared import DNS_RECORD, Declared
 from launchready.adopt.model import LiveRecord
 from launchready.adopt.records import (
@@ -81,11 +81,7 @@ def _same_singleton(record: LiveRecord, declared: list[LiveRecord]) -> bool:
 
 
 def _public_ip(content: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(content)
-    except ValueError:
-        return True  # a host name
-    return not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_unspecified)
+    return not is_non_public_address(content)  # False for a host name: only addresses can be non-public
 
 
 def _extra(record: LiveRecord, label: str) -> dict[str, Any]:

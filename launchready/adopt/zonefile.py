@@ -20,6 +20,8 @@ from launchready.adopt.records import fqdn
 
 _PROXIED = re.compile(r";.*cf_tags=[^\s]*cf-proxied:true", re.IGNORECASE)
 _ORIGIN = re.compile(r"^\s*\$ORIGIN\s+(\S+)", re.IGNORECASE | re.MULTILINE)
+_DOMAIN_HEADER = re.compile(r"^;;\s*Domain:\s+(\S+)", re.IGNORECASE | re.MULTILINE)  # Cloudflare's export
+_SOA_OWNER = re.compile(r"^(\S+)\s+(?:\d+\s+)?(?:IN\s+)?SOA\s", re.IGNORECASE | re.MULTILINE)
 
 
 def _content(rdtype: str, rdata: object) -> tuple[str, int | None]:
@@ -73,10 +75,11 @@ def _absolute_names(text: str, origin: str) -> str:
 
 
 def _origin(text: str, path: Path, domain: str) -> str:
-    found = _ORIGIN.search(text)
-    if found:
-        return fqdn(found.group(1))
-    # Cloudflare's export has no $ORIGIN: its names are absolute, so the stack's domain is the origin.
+    for pattern in (_ORIGIN, _DOMAIN_HEADER, _SOA_OWNER):
+        found = pattern.search(text)
+        if found and found.group(1) != "@":
+            return fqdn(found.group(1))
+    # No $ORIGIN, header or SOA: the names are absolute, so the stack's domain serves as the origin.
     return domain
 
 

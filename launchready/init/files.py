@@ -37,23 +37,37 @@ def dump(doc: Any) -> str:
     return buf.getvalue()
 
 
+def _load(path: Path | None) -> Any:
+    if path is None or not path.is_file():
+        return None
+    try:
+        doc = yaml().load(path.read_text(encoding="utf-8"))
+    except Exception:  # an unreadable Pulumi.yaml: start from the defaults
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
 def project_document(project: str, existing: Path | None) -> CommentedMap:
-    """Pulumi.yaml for the project: its own name, the runtime settings of the existing Pulumi.yaml kept."""
-    runtime: Any = _DEFAULT_RUNTIME
-    for path in (existing, PROJECT_ROOT / "Pulumi.yaml"):
-        if path is not None and path.is_file():
-            try:
-                doc = yaml().load(path.read_text(encoding="utf-8"))
-            except Exception:  # an unreadable Pulumi.yaml: fall back to the default runtime
-                continue
-            if isinstance(doc, dict) and doc.get("runtime"):
-                runtime = doc["runtime"]
-                break
+    """Pulumi.yaml for the project: its own name and description; the other keys of the existing Pulumi.yaml
+    (runtime, virtualenv, backend, options...) kept, else the runtime of this checkout's Pulumi.yaml."""
+    current = _load(existing)
     out = CommentedMap()
     out["name"] = project
-    out["description"] = (f"{project} on Launch Ready: Cloudflare edge, SES email, secrets and monitoring")
-    out["runtime"] = runtime
-    out["config"] = CommentedMap({"pulumi:tags": CommentedMap(value=CommentedMap(product=project))})
+    out["description"] = f"{project} on Launch Ready: Cloudflare edge, SES email, secrets and monitoring"
+    if current is not None:
+        for key, value in current.items():
+            if key not in ("name", "description"):
+                out[key] = value
+    if "runtime" not in out:
+        template = _load(PROJECT_ROOT / "Pulumi.yaml")
+        out["runtime"] = (template or {}).get("runtime") or _DEFAULT_RUNTIME
+    config = out.get("config")
+    if not isinstance(config, dict):
+        out["config"] = config = CommentedMap()
+    tags = config.get("pulumi:tags")
+    if not isinstance(tags, dict) or not isinstance(tags.get("value"), dict):
+        config["pulumi:tags"] = tags = CommentedMap(value=CommentedMap())
+    tags["value"]["product"] = project
     return out
 
 

@@ -92,9 +92,10 @@ def gather(args: argparse.Namespace, ask: Ask | None = None) -> InitOptions:
     if not args.domain:
         raise OptionError("--domain is required: the apex domain of the product, e.g. --domain example.com")
     apex = o.domain(args.domain, "--domain")
-    hosts = _hosts(args, apex)
     if not args.host:
-        raise OptionError("--host is required: e.g. --host @=web.example.net (LABEL=ORIGIN, repeatable)")
+        raise OptionError("--host is required: the apex and each public hostname with its origin, e.g. "
+                          "--host @=web.example.net --host app=203.0.113.10 (LABEL=ORIGIN, repeatable)")
+    hosts = _hosts(args, apex)
     plan = o.plan(args.plan, "--plan")
     zone_id, staging_zone_id = o.hex32(args.zone_id, "--zone-id"), o.hex32(args.staging_zone_id, "--staging-zone-id")
     if zone_id and zone_id == staging_zone_id:

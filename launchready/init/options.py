@@ -6,6 +6,8 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
+from components.facts import is_non_public_address
+
 _LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)((?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$")
 _HEX32_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -54,9 +56,19 @@ class InitOptions:
         return self.staging_domain.endswith("." + self.domain)
 
 
+def _ascii(value: str) -> str:
+    """An internationalised name in its DNS (punycode) form; unchanged when already ASCII."""
+    if value.isascii():
+        return value
+    try:
+        return value.encode("idna").decode("ascii")
+    except UnicodeError:
+        return value
+
+
 def domain(value: str, flag: str) -> str:
     raw = value
-    value = value.strip().lower().rstrip(".")
+    value = _ascii(value.strip().lower().rstrip("."))
     if "://" in value or "/" in value:
         raise OptionError(f"{flag} {raw!r}: give the bare domain (e.g. example.com), not a URL")
     if not _DOMAIN_RE.match(value):
@@ -74,9 +86,15 @@ def origin(value: str, flag: str) -> str:
         raise OptionError(f"{flag} {raw!r}: an origin is a host name or IP address, not a URL; "
                           f"drop {scheme.group(0)!r} (e.g. {bare})")
     try:
-        return str(ipaddress.ip_address(value))
+        ip = ipaddress.ip_address(value)
     except ValueError:
-        pass
+        ip = None
+    if ip is not None:
+        if is_non_public_address(str(ip)):
+            raise OptionError(f"{flag} {raw!r}: {ip} is not a public address, so Cloudflare cannot reach it; give "
+                              "the origin's public IP address or host name")
+        return str(ip)
+    value = _ascii(value)
     if "/" in value or ":" in value:
         raise OptionError(f"{flag} {raw!r}: an origin is a host name or IP address without a path or port")
     lowered = value.lower()

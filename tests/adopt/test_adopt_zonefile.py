@@ -111,3 +111,14 @@ def test_a_missing_export_is_a_clear_error(project: Path, capsys: pytest.Capture
     assert main(["adopt", "--stack", "prod", "--root", str(project), "--zone-file", "/nonexistent/zone.txt",
                  "--no-aws"]) == 2
     assert "cannot read it" in capsys.readouterr().err
+
+
+def test_an_export_of_another_domain_is_refused(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "other.txt"
+    path.write_text(EXPORT.replace("acme.io", "someone-else.net"), encoding="utf-8")
+    assert main(["adopt", "--stack", "prod", "--root", str(project), "--zone-file", str(path), "--no-aws"]) == 2
+    err = capsys.readouterr().err
+    assert "someone-else.net" in err and "acme.io" in err
+    assert (project / "Pulumi.prod.yaml").read_text() == PROD

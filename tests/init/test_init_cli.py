@@ -78,7 +78,8 @@ def test_existing_files_are_kept_without_force_and_the_runtime_survives_force(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "Pulumi.yaml").write_text(
-        "name: oldname\nruntime:\n  name: python\n  options:\n    virtualenv: venv-custom\n", encoding="utf-8")
+        "name: oldname\nruntime:\n  name: python\n  options:\n    virtualenv: venv-custom\n"
+        "backend:\n  url: s3://acme-pulumi-state\n", encoding="utf-8")
     (tmp_path / "Pulumi.prod.yaml").write_text("config: {}\n", encoding="utf-8")
     flags = ("--domain", "acme.io", "--host", "@=203.0.113.5")
     assert init(tmp_path, *flags) == 2
@@ -90,6 +91,7 @@ def test_existing_files_are_kept_without_force_and_the_runtime_survives_force(
     project = yaml.safe_load((tmp_path / "Pulumi.yaml").read_text())
     assert project["name"] == "acme"
     assert project["runtime"]["options"]["virtualenv"] == "venv-custom"
+    assert project["backend"] == {"url": "s3://acme-pulumi-state"}
 
 
 @pytest.mark.parametrize(
@@ -106,6 +108,9 @@ def test_existing_files_are_kept_without_force_and_the_runtime_survives_force(
         (["--domain", "acme.io", "--host", "@=1.2.3.4", "--alert-email", "mailto:x@acme.io"], "not an email"),
         (["--domain", "acme.io", "--host", "@=1.2.3.4", "--staging-domain", "acme.io"], "must not share"),
         (["--host", "@=1.2.3.4"], "--domain is required"),
+        (["--domain", "acme.io"], "--host is required"),
+        (["--domain", "acme.io", "--host", "@=10.1.2.3"], "10.1.2.3 is not a public address"),
+        (["--domain", "acme.io", "--host", "@=web.acme.net:8443"], "without a path or port"),
         (["--domain", "acme.io", "--host", "@=1.2.3.4", "--zone-id", "a" * 32, "--staging-zone-id", "a" * 32],
          "give staging its own zone"),
     ],
@@ -118,3 +123,13 @@ def test_bad_flags_are_clear_errors_and_write_nothing(
     assert expected in err
     assert "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_internationalised_domain_is_written_in_its_dns_form(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert init(tmp_path, "--domain", "bücher-laden.de", "--host", "@=203.0.113.5", "--json") == 0
+    doc = json.loads(capsys.readouterr().out)
+    prod = yaml.safe_load((tmp_path / "Pulumi.prod.yaml").read_text())
+    assert prod["config"]["launchready:zone"]["domain"] == "xn--bcher-laden-thb.de"
+    assert doc["project"] == "xn--bcher-laden-thb"
