@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 PROJECT_FILE = "Pulumi.yaml"
+#: spellings the Pulumi CLI also accepts; found first, they are named rather than skipped over
+OTHER_PROJECT_FILES = ("Pulumi.yml", "Pulumi.json")
 
 
 class ProjectError(Exception):
@@ -43,6 +45,10 @@ def find_project_root(arg: Path | None = None, cwd: Path | None = None) -> tuple
     for directory in (here, *here.parents):
         if (directory / PROJECT_FILE).is_file():
             return directory, ("the current directory" if directory == here else "a parent of the current directory")
+        other = next((directory / n for n in OTHER_PROJECT_FILES if (directory / n).is_file()), None)
+        if other is not None:
+            raise ProjectError(f"{other} is a Pulumi project file this tool does not read; rename it to "
+                               f"{PROJECT_FILE} (and its stack files to Pulumi.<stack>.yaml)")
     raise ProjectError(f"no {PROJECT_FILE} in {here} or any directory above it; run the command in the project "
                        f"directory or point --root at it{_installed_hint()}")
 

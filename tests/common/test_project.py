@@ -119,3 +119,11 @@ def test_stack_config_dir_of_pulumi_yaml_is_where_stack_files_are(project: Path)
     assert target.stack_file == project / "config" / "Pulumi.prod.yaml"
     with pytest.raises(ProjectError, match=r"known stacks: prod"):
         resolve_stack("staging", project)
+
+
+@pytest.mark.parametrize("name", ["Pulumi.yml", "Pulumi.json"])
+def test_another_project_file_spelling_is_named_not_skipped(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_text("name: shop\nruntime: python\n")
+    with pytest.raises(ProjectError, match=r"rename it to Pulumi\.yaml") as err:
+        find_project_root(cwd=tmp_path)
+    assert name in str(err.value)
