@@ -222,12 +222,52 @@ def _syntax(exc: yaml.MarkedYAMLError) -> tuple[str, str]:
     return f"YAML syntax error: {problem}{context}", "fix the indentation or quoting on that line"
 
 
+_OPENERS_AFTER = frozenset(" \t\n[{,:-?")
+
+
+def _deep_flow(text: str) -> tuple[int, int] | None:
+    """Where flow brackets (`[[[...`) first nest past MAX_DEPTH, or None.
+
+    PyYAML's scanner keeps one possible simple key per open bracket and re-checks them all for every token,
+    so 5,000 of them cost seconds before the composer's depth bound is ever reached; this pass is linear.
+    Brackets inside quotes, comments and plain words (`a[b`) do not open anything and are not counted.
+    """
+    depth = 0
+    quote = ""
+    previous = "\n"
+    line, line_start = 1, 0
+    for index, char in enumerate(text):
+        if char == "\n":
+            line, line_start = line + 1, index + 1
+            if quote == "#":
+                quote = ""
+        elif quote:
+            if char == quote and quote != "#":
+                quote = ""
+        elif char in "'\"" and previous in _OPENERS_AFTER:
+            quote = char
+        elif char == "#" and previous in " \t\n":
+            quote = "#"
+        elif char in "[{" and previous in _OPENERS_AFTER:
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, index - line_start + 1
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        previous = char
+    return None
+
+
 def load(data: bytes) -> Document:
     """Read one YAML document (bytes as on disk). Raises YamlRefused with every problem found."""
     if len(data) > MAX_BYTES:
         raise YamlRefused([YamlProblem(1, 1, f"the file is {len(data):,} bytes; stack files are read up to "
                                        f"{MAX_BYTES:,}", "a stack file holds config, not data: trim it")])
     text = _decode(data)
+    deep = _deep_flow(text)
+    if deep is not None:
+        raise YamlRefused([YamlProblem(*deep, f"nested more than {MAX_DEPTH} levels deep",
+                                       "a stack file needs a few levels; remove the extra nesting")])
     loader: _BoundedLoader | None = None
     try:
         loader = _BoundedLoader(text)

@@ -145,3 +145,15 @@ def test_a_huge_document_is_refused_at_the_value_bound_quickly(data: bytes) -> N
     [problem] = refused(data)
     assert time.perf_counter() - start < 1.0
     assert "expands to more than 10,000 values" in problem.message
+
+
+def test_deep_flow_nesting_is_refused_before_the_scanner_slows_down() -> None:
+    start = time.perf_counter()
+    [problem] = refused("config:\n  launchready:dns: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    assert time.perf_counter() - start < 0.5
+    assert (problem.line, problem.column) == (2, 19 + MAX_DEPTH)
+
+
+def test_brackets_in_words_quotes_and_comments_open_nothing() -> None:
+    text = "".join(f"k{i}: a[b  # {'[' * 80}\n" for i in range(80)) + "q: '" + "{" * 80 + "'\n"
+    assert load(text.encode()).value["q"] == "{" * 80
