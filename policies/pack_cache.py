@@ -33,7 +33,7 @@ STATIC_EXTENSIONS = frozenset({
     "woff2", "ttf", "otf", "eot", "mp4", "webm", "mp3", "ogg", "wasm",
 })
 AUTH_HEADERS = (("Authorization", "Bearer x"), ("authorization", "Bearer x"))  # HTTP/2 lower-cases names
-BASE_PATHS = ("/", "/index.html", "/x", "/x.html")
+BASE_PATHS = ("/", "/x")
 PAGE_PATHS = ("/", "/index.html", "/pricing", "/a/page")
 MAX_LITERAL_PATHS = 8
 MAX_LITERAL_HOSTS = 4
@@ -102,9 +102,14 @@ def _regex_example(text: str) -> str | None:
     return body if body.startswith("/") else None
 
 
-def _literal_paths(values: Iterable[str]) -> list[str]:
+def _literal_paths(values: Iterable[str], prefixes: list[str]) -> list[str]:
+    """Paths that exercise a rule: its path literals (a page below each), its file types (also under each
+    authenticated prefix) and what its path regexes match."""
     paths: list[str] = []
     for lit in values:
+        if lit.isalnum() and len(lit) <= 5 and lit.lower() not in STATIC_EXTENSIONS:
+            paths += [f"/x.{lit}", *(f"{p}/x.{lit}" for p in prefixes)]
+            continue
         if lit.startswith("http://") or lit.startswith("https://"):
             rest = lit.split("://", 1)[1]
             lit = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
@@ -140,59 +145,53 @@ def _literal_hosts(values: Iterable[str], labels: list[str]) -> list[str]:
 
 
 class Universe:
-    """The probe requests of one ruleset, shared by its rules."""
+    """The requests worth trying in one ruleset, shared by its rules: hosts and paths, each classified once."""
 
     def __init__(self, signals: Signals) -> None:
         self.signals = signals
-        self._grids: dict[tuple[str, ...], list[tuple[Probe, str | None]]] = {}
-        self._all_variants: list[Any] = [((), ())] + [(((c, "1"),), ()) for c in signals.cookies] + \
-            [((), (h,)) for h in AUTH_HEADERS]
+        self.variants: list[Any] = [(((c, "1"),), ()) for c in signals.cookies] + [((), (h,)) for h in AUTH_HEADERS]
         auth: list[str] = []
         for prefix in signals.prefixes:
-            auth += [prefix, prefix + "/", prefix + "/x", prefix + "/x.html", prefix + "/x.json"]
+            auth += [prefix, prefix + "/", prefix + "/x"]
         self.universal_paths = list(dict.fromkeys([*BASE_PATHS, *auth]))
+        self._paths: dict[str, str | None] = {}
+        self._hosts: dict[str, bool] = {}
 
-    def variants(self) -> list[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]]:
-        """(cookies, headers) to try: none, each session cookie, each spelling of the Authorization header
-        (a later bypass rule may guard one credential and not another)."""
-        return self._all_variants
+    def path_danger(self, path: str) -> str | None:
+        """"static" (never sensitive), AUTH_PATH, or None (sensitive only with credentials); cached."""
+        if path not in self._paths:
+            self._paths[path] = "static" if self.signals.static(path) else \
+                AUTH_PATH if self.signals.authenticated(path) else None
+        return self._paths[path]
 
-    def _grid(self, hosts: tuple[str, ...]) -> list[tuple[Probe, str | None]]:
-        """The universal paths on these hosts with every credential variant, built once per host list."""
-        if hosts not in self._grids:
-            self._grids[hosts] = [(probe, self.signals.danger(probe)) for host in hosts
-                                  for path in self.universal_paths for cookies, headers in self._all_variants
-                                  for probe in (Probe(host, path, cookies=cookies, headers=headers),)]
-        return self._grids[hosts]
+    def internal(self, host: str) -> bool:
+        if host not in self._hosts:
+            self._hosts[host] = self.signals.internal(host)
+        return self._hosts[host]
 
-    def hosts_for(self, ast: Node, seen: frozenset[str], rule_literals: list[str]) -> list[str]:
+    def hosts_for(self, ast: Node, seen: frozenset[str], named: list[str]) -> list[str]:
         """The hosts worth probing for this rule: the rule cannot match the others at all."""
         if not ({"host", "*"} & seen):
             internal = sorted(self.signals.internal_hosts)[:1]
             return [self.signals.public_hosts[0], *internal]
-        hosts = list(dict.fromkeys([*self.signals.public_hosts, *sorted(self.signals.internal_hosts),
-                                    *_literal_hosts(rule_literals, self.signals.internal_labels)]))
+        hosts = list(dict.fromkeys([*self.signals.public_hosts, *sorted(self.signals.internal_hosts), *named]))
         if "*" in seen:
             return hosts
         return [h for h in hosts if evaluate_node(ast, Probe(h, "/", only_host=True)) is not False]
 
-    def probes(self, ast: Node) -> Iterator[tuple[Probe, str | None]]:
-        """(probe, why it is sensitive) for every request worth trying against this rule."""
+    def requests(self, ast: Node) -> Iterator[tuple[str, str, str | None]]:
+        """(host, path, why sensitive without credentials) for every non-static request worth trying."""
         seen = aspects(ast)
         rule_literals = literals(ast)
-        hosts = self.hosts_for(ast, seen, rule_literals)
-        yield from self._grid(tuple(hosts))
-        extra = _literal_paths(rule_literals)
-        if not extra:
-            return
-        named = set(_literal_hosts(rule_literals, self.signals.internal_labels))
-        for host in hosts:
-            if self.signals.internal(host) and host not in named:
-                continue
-            for path in extra:
-                for cookies, headers in self._all_variants:
-                    probe = Probe(host, path, cookies=cookies, headers=headers)
-                    yield probe, self.signals.danger(probe)
+        named = _literal_hosts(rule_literals, self.signals.internal_labels)
+        extra = _literal_paths(rule_literals, self.signals.prefixes)
+        for host in self.hosts_for(ast, seen, named):
+            internal = self.internal(host)
+            paths = self.universal_paths if internal and host not in named else [*self.universal_paths, *extra]
+            for path in paths:
+                danger = self.path_danger(path)
+                if danger != "static":
+                    yield host, path, INTERNAL_HOST if internal else danger
 
 
 @dataclass
@@ -219,6 +218,7 @@ class Judge:
         self._memo: dict[tuple[int, Any], Tri] = {}
 
     def _eval(self, rule: CacheRule, probe: Probe) -> Tri:
+        """A bypass rule's result for a request, memoized by what the rule can tell apart."""
         key = (rule.index, _key(probe, rule.seen))
         if key not in self._memo:
             self._memo[key] = evaluate_node(rule.ast, probe)
@@ -230,16 +230,29 @@ class Judge:
         return any(self._eval(b, probe) is True for b in self.bypasses[start:])
 
     def sensitive_match(self, rule: CacheRule) -> tuple[Probe, str] | None:
-        """A sensitive request the rule makes cacheable that no later bypass rule takes back, or None."""
-        for count, (probe, danger) in enumerate(self.universe.probes(rule.ast)):
-            if count % 64 == 0:
+        """A sensitive request the rule makes cacheable that no later bypass rule takes back, or None. Each
+        (host, path) is evaluated once without credentials, and once per credential only if the rule reads
+        cookies or headers; credentials count only when the rule overrides the origin's Cache-Control."""
+        reads_credentials = bool({"cookies", "headers", "*"} & rule.seen)
+        for count, (host, path, danger) in enumerate(self.universe.requests(rule.ast)):
+            if count % 32 == 0:
                 check_cancelled()
-            if danger is None or (danger == CREDENTIAL and not rule.overrides_origin):
+            if danger is None and not rule.overrides_origin:
                 continue
-            if self._eval(rule, probe) is False:
-                continue  # unknown counts as a match: it cannot be proved safe
-            if not self.covered_later(rule, probe):
-                return probe, danger
+            plain = Probe(host, path)
+            matched = evaluate_node(rule.ast, plain) is not False  # unknown counts as a match
+            if matched and danger is not None and not self.covered_later(rule, plain):
+                return plain, danger
+            if not matched and not reads_credentials:
+                continue
+            if not rule.overrides_origin and danger is None:
+                continue
+            for cookies, headers in self.universe.variants:
+                probe = Probe(host, path, cookies=cookies, headers=headers)
+                if reads_credentials and evaluate_node(rule.ast, probe) is False:
+                    continue
+                if not self.covered_later(rule, probe):
+                    return probe, danger or CREDENTIAL
         return None
 
     def unguarded_credentials(self, rule: CacheRule) -> list[str]:
@@ -247,14 +260,16 @@ class Judge:
         which a page still matches it and no later bypass rule excludes it; [] when it is not such a rule."""
         named = _literal_hosts(literals(rule.ast), self.universe.signals.internal_labels)
         hosts = list(dict.fromkeys([*self.universe.signals.public_hosts, *named]))
-        broad = [Probe(h, p) for h in hosts for p in PAGE_PATHS]
-        broad = [p for p in broad if evaluate_node(rule.ast, p) is True]
-        if {p.path for p in broad} != set(PAGE_PATHS):
+        broad = []
+        for host in hosts:
+            pages = [Probe(host, p) for p in PAGE_PATHS]
+            if all(evaluate_node(rule.ast, page) is True for page in pages):
+                broad += pages
+        if not broad:
             return []  # scoped to assets or some paths: not "cache everything"
         unguarded: list[str] = []
-        variants = [(((c, "1"),), ()) for c in self.universe.signals.cookies] + [((), (h,)) for h in AUTH_HEADERS]
         for page in broad:
-            for cookies, headers in variants:
+            for cookies, headers in self.universe.variants:
                 label = f"the {cookies[0][0]} cookie" if cookies else "the Authorization header"
                 probe = Probe(page.host, page.path, cookies=cookies, headers=headers)
                 if label in unguarded or evaluate_node(rule.ast, probe) is False or self.covered_later(rule, probe):

@@ -79,7 +79,22 @@ def _overrides_origin(params: Any) -> bool:
     return mode is UNKNOWN or str(mode) == "override_origin" or peek(params, "originCacheControl") is False
 
 
+_PARSED: dict[int, tuple[Any, tuple[list[CacheRule], list[Finding], bool]]] = {}
+
+
 def cache_rules(ruleset: Any) -> tuple[list[CacheRule], list[Finding], bool]:
+    """cache_rules_of, once per decoded request (both cache rules read the same properties object)."""
+    props = ruleset.props
+    hit = _PARSED.get(id(props))
+    if hit is None or hit[0] is not props:
+        if len(_PARSED) > 64:
+            _PARSED.clear()
+        hit = (props, cache_rules_of(ruleset))
+        _PARSED[id(props)] = hit
+    return hit[1]
+
+
+def cache_rules_of(ruleset: Any) -> tuple[list[CacheRule], list[Finding], bool]:
     """A cache ruleset's enabled cache rules in order; a finding for each unreadable cache-eligible rule;
     whether some expression is unknown during preview."""
     parsed: list[CacheRule] = []

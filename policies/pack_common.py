@@ -283,7 +283,7 @@ def resource_rule(
     the plan can tell a rule that judged nothing from one that passed."""
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         if args.resource_type not in types:
-            args.not_applicable(NOT_JUDGED)
+            return  # another type: the plan knows the types a rule judges (its `judges:` tags)
         cfg = args.get_config() or {}
         ctx = Ctx(cfg, args.stack_tags or {}, args.props, args.name, args.resource_type,
                   args.provider.props if args.provider is not None else None)

@@ -245,7 +245,7 @@ class Parser:
         return node
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def _parse_cached(text: str) -> Node:
     try:
         return Parser(text).parse()
@@ -462,6 +462,15 @@ def _compare(op: str, left: Any, right: Any, right_node: Node | None = None) -> 
     return {"lt": a < b, "le": a <= b, "gt": a > b, "ge": a >= b}.get(op)
 
 
+def _other_host(left: Node, right: Node, probe: Probe) -> bool:
+    """With only the host known: a full-URI comparison whose literal names another host cannot hold."""
+    if left.kind != "field" or str(left.value).removeprefix("raw.") != "http.request.full_uri" or \
+            right.kind != "lit" or not isinstance(right.value, str) or "://" not in right.value:
+        return False
+    host = right.value.split("://", 1)[1].split("/", 1)[0].lower()
+    return bool(host) and not any(c in host for c in "*?[(\\") and host != probe.host.lower()
+
+
 def evaluate_node(node: Node, probe: Probe) -> Tri:
     kind = node.kind
     if kind == "or" or kind == "and":
@@ -481,6 +490,9 @@ def evaluate_node(node: Node, probe: Probe) -> Tri:
         return None if a is None else not a
     if kind == "cmp":
         right = node.args[1]
+        if probe.only_host and node.value in ("eq", "wildcard", "strict_wildcard") and \
+                _other_host(node.args[0], right, probe):
+            return False
         return _compare(str(node.value), _value(node.args[0], probe), _value(right, probe), right)
     value = _value(node, probe)
     if value is True or value is False:

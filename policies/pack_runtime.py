@@ -11,8 +11,8 @@ most of the pack's time. This module memoizes both, without changing what a poli
   them and this pack's rules never write to `args.props`.
 - `inspect.signature` of the same class is cached.
 
-- Analyze runs only the resource policies whose `launchready_types` include the request's type; every
-  other enabled resource policy is reported "not applicable" with the reason it would give itself.
+- Analyze runs only the resource policies whose `launchready_types` include the request's type (the
+  others would return at once without a word).
 - The runtime settings (PULUMI_CONFIG, project, stack) are applied once per distinct environment.
 
 It applies only to the pulumi-policy version it was written against (1.21.x, pinned in requirements.txt)
@@ -39,7 +39,6 @@ from google.protobuf import json_format
 
 CACHE_SIZE = 8192
 DISABLE_ENV = "LAUNCHREADY_POLICY_PLAIN_SDK"
-NOT_JUDGED = "not a resource this rule judges"  # the reason pack_common's rules give themselves
 
 _local = threading.local()
 
@@ -117,10 +116,7 @@ class _MemoJsonFormat:
 
 def _type_filtered(analyze: Any) -> Any:
     """Analyze running only the resource policies that judge the request's type (see the module)."""
-    from pulumi.runtime.proto import analyzer_pb2 as proto
-    from pulumi_policy import EnforcementLevel
-
-    views: dict[tuple[int, str], tuple[list[Any], list[str]]] = {}
+    views: dict[tuple[int, str], list[Any]] = {}
     attr = "_PolicyAnalyzerServicer__policies"
 
     @functools.wraps(analyze)
@@ -128,18 +124,11 @@ def _type_filtered(analyze: Any) -> Any:
         policies = getattr(self, attr)
         key = (id(policies), request.type)
         if key not in views:
-            run = [p for p in policies if request.type in getattr(p, "launchready_types", (request.type,))]
-            views[key] = (run, [p.name for p in policies if p not in run])
-        run, skipped = views[key]
+            views[key] = [p for p in policies if request.type in getattr(p, "launchready_types", (request.type,))]
         view = object.__new__(type(self))
         view.__dict__.update(self.__dict__)
-        setattr(view, attr, run)
-        response = analyze(view, request, context)
-        for policy in (p for p in policies if p.name in skipped):
-            if self._get_enforcement_level(policy) != EnforcementLevel.DISABLED:
-                response.not_applicable.append(proto.PolicyNotApplicable(policy_name=policy.name,
-                                                                         reason=NOT_JUDGED))
-        return response
+        setattr(view, attr, views[key])
+        return analyze(view, request, context)
     return call
 
 
