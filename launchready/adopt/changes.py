@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from components.config import StackConfig
+from components.config.email import SPF_MECHANISM_RE
 from components.facts import is_non_public_address
 from launchready.adopt.declared import DNS_RECORD, Declared
 from launchready.adopt.model import LiveRecord
@@ -26,6 +27,7 @@ from launchready.adopt.records import (
     record_key,
     relative_label,
     spf_terms,
+    txt_value,
 )
 
 _LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -42,12 +44,13 @@ class ConfigChanges:
     spf_senders: list[str] = field(default_factory=list)
     caa_issuers: list[str] = field(default_factory=list)
     caa_report_email: str | None = None
+    spf_all: str | None = None
     added: set[tuple[Any, ...]] = field(default_factory=set)
     ignored: dict[tuple[Any, ...], str] = field(default_factory=dict)
 
     def empty(self) -> bool:
         return not (self.extra_records or self.hostnames or self.spf_senders or self.caa_issuers
-                    or self.caa_report_email)
+                    or self.caa_report_email or self.spf_all)
 
 
 def ignore_reason(record: LiveRecord, cfg: StackConfig, other_stacks: dict[str, str]) -> str | None:
@@ -86,7 +89,8 @@ def _public_ip(content: str) -> bool:
 
 def _extra(record: LiveRecord, label: str) -> dict[str, Any]:
     ttl = record.ttl if 60 <= record.ttl <= 86400 else EXTRA_RECORD_DEFAULT_TTL
-    row: dict[str, Any] = {"name": label, "type": record.type, "content": record.content}
+    content = txt_value(record.content) if record.type == "TXT" else record.content
+    row: dict[str, Any] = {"name": label, "type": record.type, "content": content}
     if record.type in ("MX", "SRV"):
         row["priority"] = record.priority if record.priority is not None else 10
     row.update(ttl=ttl, purpose=purpose_of(record), owner="platform")
@@ -109,11 +113,16 @@ def _add_caa(record: LiveRecord, cfg: StackConfig, changes: ConfigChanges) -> st
 
 
 def _add_spf(record: LiveRecord, cfg: StackConfig, changes: ConfigChanges) -> None:
+    """The live SPF's senders move into email.spf.extraSenders (mechanisms the config accepts; others, such as
+    redirect= or ptr, are left to a decision), and a stricter live `-all` is kept."""
     have = {s.lower() for s in cfg.email.spf.extra_senders} | {s.lower() for s in changes.spf_senders}
     for term in spf_terms(record.content):
-        if term.lower() not in have and term.lower() != "include:amazonses.com":
-            changes.spf_senders.append(term)
-            have.add(term.lower())
+        lowered = term.lower().lstrip("+")
+        if lowered not in have and lowered != "include:amazonses.com" and SPF_MECHANISM_RE.match(lowered):
+            changes.spf_senders.append(lowered)
+            have.add(lowered)
+    if txt_value(record.content).lower().split()[-1:] == ["-all"] and cfg.email.spf.all == "~all":
+        changes.spf_all = "-all"
 
 
 def _add(record: LiveRecord, label: str, cfg: StackConfig, changes: ConfigChanges) -> str | None:

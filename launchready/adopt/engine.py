@@ -63,6 +63,7 @@ class Outcome:
                 "extraRecords": self.changes.extra_records,
                 "hostnames": self.changes.hostnames,
                 "spfExtraSenders": self.changes.spf_senders,
+                "spfAll": self.changes.spf_all,
                 "caaIssuers": self.changes.caa_issuers,
                 "caaReportEmail": self.changes.caa_report_email,
             },

@@ -109,17 +109,22 @@ class _Matcher:
                 self._take(res)
                 return self._result(rec, ADOPTED, "the program's own record of this name: adopted, then "
                                     "updated to the declared content", res, _changes(rec, dec, with_content=True))
-        for res, dec in free:
+        for res, dec in free + [p for p in self.pool if p not in free]:
             if dec.name == rec.name and dec.type in WEB_TYPES and rec.type in WEB_TYPES:
-                return self._conflict(rec, dec, res)
+                return self._conflict(rec, dec, res, second=res.urn in self.used)
         return self._result(rec, IGNORED, "not declared by the program; left as is (Pulumi will not touch it)")
 
     def _mail_from_name(self) -> str | None:
         cfg = self.declared.config
         return cfg.mail_from_domain if cfg.email.enabled else None
 
-    def _conflict(self, rec: LiveRecord, dec: LiveRecord, res: PlannedResource) -> RecordResult:
+    def _conflict(self, rec: LiveRecord, dec: LiveRecord, res: PlannedResource, second: bool) -> RecordResult:
         label = relative_label(rec.name, self.declared.config.domain) or rec.name
+        if second:
+            return RecordResult(rec, CONFLICT, f"a second web record at {rec.name}: the program declares one "
+                                f"({dec.type} {dec.content}, adopted), so this one would keep answering beside it",
+                                logical_name=res.name, urn=res.urn,
+                                fix="delete this record in the dashboard (DNS > Records), then re-run adopt")
         what = "other type" if rec.type != dec.type else "other content"
         fix = (f"to keep the live record, set launchready:hostnames.{label}.origin to {rec.content} and re-run "
                f"adopt; to replace it with {dec.type} {dec.content}, delete the live record before pulumi up")

@@ -83,11 +83,14 @@ def apply(doc: Any, changes: ConfigChanges, cfg: StackConfig) -> Any:
             extras = _list(dns, "extraRecords")
             for row in changes.extra_records:
                 extras.append(CommentedMap(row))
-    if changes.spf_senders:
+    if changes.spf_senders or changes.spf_all:
         email = _area(config, "email", "access")
         spf = email.get("spf")
         if spf is None:
             email["spf"] = spf = CommentedMap()
-        senders = _list(spf, "extraSenders", flow=True)
-        senders.extend(s for s in changes.spf_senders if s not in senders)
+        if changes.spf_senders:
+            senders = _list(spf, "extraSenders", flow=True)
+            senders.extend(s for s in changes.spf_senders if s not in senders)
+        if changes.spf_all:
+            spf["all"] = changes.spf_all
     return doc

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from launchready.cli import main
-from tests.adopt.cloudflare_fake import NO_DNS_TOKEN, FakeZone
+from tests.adopt.cloudflare_fake import NO_DNS_TOKEN, FakeZone, record
 from tests.adopt.conftest import PROD, REDIRECT_RULESET, SITE_VERIFICATION, ZONE_ID
 
 
@@ -178,3 +178,33 @@ def test_a_zone_id_of_another_domain_is_refused(
     assert adopt(project, api) == 2
     err = capsys.readouterr().err
     assert "someone-else.com" in err and "launchready:zone.zoneId" in err
+
+
+def test_a_second_address_at_a_declared_hostname_is_a_conflict(
+    project: Path, api: str, zone: FakeZone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zone.records.append(record("fb1b2c3d4e5f60718293a4b5c6d7e8f9", "acme.io", "A", "203.0.113.6", proxied=True))
+    _, doc = adopt_json(project, api, capsys)
+    rows = by_content(doc)
+    assert rows[("acme.io", "A", "203.0.113.5")]["status"] == "adopted"
+    second = rows[("acme.io", "A", "203.0.113.6")]
+    assert second["status"] == "conflict" and "second web record" in second["reason"]
+    assert "delete this record" in second["fix"]
+
+
+def test_live_spf_senders_and_a_strict_all_are_kept_and_quoted_txt_is_written_plain(
+    project: Path, api: str, zone: FakeZone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spf = next(r for r in zone.records if r["content"].startswith('"v=spf1'))
+    spf["content"] = '"v=spf1 include:_spf.google.com ip4:198.51.100.7 include:amazonses.com -all"'
+    zone.records.append(record("fc1b2c3d4e5f60718293a4b5c6d7e8f9", "acme.io", "TXT",
+                               '"apple-domain-verification=Qw3rTy7uI9oP"', ttl=3600))
+    _, doc = adopt_json(project, api, capsys)
+    assert doc["configChanges"]["spfExtraSenders"] == ["include:_spf.google.com", "ip4:198.51.100.7"]
+    assert doc["configChanges"]["spfAll"] == "-all"
+    text = (project / "Pulumi.prod.yaml").read_text()
+    assert "content: apple-domain-verification=Qw3rTy7uI9oP\n" in text
+    assert "all: -all" in text
+    rows = by_content(doc)
+    apple = rows[("acme.io", "TXT", '"apple-domain-verification=Qw3rTy7uI9oP"')]
+    assert apple["status"] == "added" and apple["protect"] is True
