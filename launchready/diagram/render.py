@@ -57,7 +57,7 @@ def _origin_lines(group: list[MarkedHost]) -> list[str]:
 
 def _step_line(m: MarkedStep, compact: bool) -> str:
     text = m.step.text.split(": ", 1)[0] if compact and m.step.phase != ACCESS_PHASE else m.step.text
-    return f"{_mark(m.status)}{text}" + (" (all hosts)" if m.step.all_hosts else "")
+    return f"• {_mark(m.status)}{text}" + (" (all hosts)" if m.step.all_hosts else "")
 
 
 def _phase_nodes(chart: Flowchart, steps: Sequence[MarkedStep], host_status: str,
@@ -74,7 +74,7 @@ def _phase_nodes(chart: Flowchart, steps: Sequence[MarkedStep], host_status: str
         for m in items:
             lines.append(_step_line(m, compact))
             if m.was and not compact:
-                lines.append(f"(was: {m.was})")
+                lines.append(f"  (was: {m.was})")
         nodes.append((chart.node("\n".join(lines), css=_css(status), key=f"{key}/{phase}"), status))
     return nodes
 
@@ -83,7 +83,7 @@ def _group(chart: Flowchart, group: list[MarkedHost], compact: bool) -> None:
     first = group[0]
     key = f"host:{first.path.host}"  # a group is named by its first host: ids stay put
     host_css = _css(first.status) if first.status in (ADDED, REMOVED) else None
-    host = chart.node("\n".join(_host_lines(group)), shape="stadium", css=host_css, key=key)
+    host = chart.node("\n".join(_host_lines(group)), shape="round", css=host_css, key=key)
     dns_lines = ["DNS", dns_text(first.path)] + ([f"(was: {first.dns_was})"] if first.dns_was else [])
     dns = chart.node("\n".join(dns_lines), css=host_css or ("changed" if first.dns_was else None),
                      key=f"{key}/dns")

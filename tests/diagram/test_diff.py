@@ -59,7 +59,7 @@ def test_admin_losing_access_is_marked_on_admin_only(prod: PathModel, model_of: 
     text = chain_text(chart, "admin.fanloom.io")
     assert "removed: sign-in required" in text and "added: cache_static_assets" in text
     removed = sorted(chart.classes["removed"])
-    assert len(removed) == 1 and chart.nodes[removed[0]].startswith("Access (Zero Trust)\nremoved: ")
+    assert len(removed) == 1 and chart.nodes[removed[0]].startswith("Access (Zero Trust)\n• removed: ")
     assert [chart.nodes[n].split("\n")[0] for n in chart.classes["changed"]] == ["Cache rules"]
     for host in PUBLIC.split(", "):
         assert "removed: " not in chain_text(chart, host) and "added: " not in chain_text(chart, host)
@@ -90,7 +90,7 @@ def test_thirty_new_hostnames_are_one_line_and_one_chain(prod: PathModel, model_
     assert lines[0].startswith("shop-0.fanloom.io, shop-1.fanloom.io") and "shop-29.fanloom.io" in lines[0]
     assert lines[0].endswith(": new host (CNAME record, proxied through Cloudflare, 8 Cloudflare steps)")
     chart = parse(web_diagram(diff.hosts))
-    added_hosts = [n for n in chart.classes["added"] if chart.shapes[n] == "(["]
+    added_hosts = [n for n in chart.classes["added"] if chart.shapes[n] == "("]
     assert len(added_hosts) == 1 and chart.nodes[added_hosts[0]].startswith("30 hosts, same path")
     text = chain_text(chart, "shop-0.fanloom.io")
     assert all(f"shop-{i}.fanloom.io → shop-{i}.fly.dev" in text for i in range(30))

@@ -62,7 +62,7 @@ def test_markdown_against_a_base_lists_and_marks_the_change(repo: Path, capsys: 
     blocks = mermaid_blocks(out)
     assert len(blocks) == 3
     web = parse(blocks[0])
-    assert any(t.startswith("Access (Zero Trust)\nremoved: ") for t in web.nodes.values())
+    assert any(t.startswith("Access (Zero Trust)\n• removed: ") for t in web.nodes.values())
     for host in ("fanloom.io", "www.fanloom.io", "app.fanloom.io", "api.fanloom.io", "admin.fanloom.io"):
         assert any(f"{host} — " in t for t in web.nodes.values())
     assert out.startswith("## Plan for `launchready/prod`")

@@ -34,7 +34,8 @@ def assert_every_path_drawn(model: PathModel, chart: Chart) -> None:
         text = chain_text(chart, path.host)
         mine = {s.key.split("/", 1)[1] for s in path.steps if s.phase != "access"}
         for ref in every_ref:
-            named = re.search(rf"(?m)^(?:(?:added|removed|changed): )?{re.escape(ref)}(?::| \(all hosts\)|$)", text)
+            mark = r"(?:• )?(?:(?:added|removed|changed): )?"
+            named = re.search(rf"(?m)^{mark}{re.escape(ref)}(?::| \(all hosts\)|$)", text)
             assert (named is not None) is (ref in mine), (path.host, ref)
         assert ("Access (Zero Trust)" in text) is any(s.phase == "access" for s in path.steps)
         assert path.origin in text and ("DNS only" in text) is (not path.proxied)
@@ -60,7 +61,7 @@ def test_thirty_hostnames_with_odd_purposes_stay_grouped_and_readable(model_of: 
     model = model_of("prod", _thirty_hosts)
     chart = parse(web_diagram(diff_models(model, None).hosts))
     assert_every_path_drawn(model, chart)
-    host_nodes = [n for n, shape in chart.shapes.items() if shape == "(["]
+    host_nodes = [n for n, shape in chart.shapes.items() if shape == "("]
     # apex, www, app+api+the 30 creators, admin, the DNS-only legacy host
     assert len(host_nodes) == 5
     assert len(chart.nodes) < 40
@@ -158,7 +159,7 @@ def test_many_internal_hosts_share_one_chain(model_of: Callable[..., PathModel])
     model = model_of("prod", internal)
     chart = parse(web_diagram(diff_models(model, None).hosts))
     assert_every_path_drawn(model, chart)
-    admins = [t for n, t in chart.nodes.items() if chart.shapes[n] == "([" and "admin.fanloom.io — " in t]
+    admins = [t for n, t in chart.nodes.items() if chart.shapes[n] == "(" and "admin.fanloom.io — " in t]
     assert len(admins) == 1 and admins[0].startswith("31 hosts, same path")
 
 
