@@ -98,7 +98,13 @@ def _summary(result: ScanResult) -> str:
             text += " (a shallow clone: older commits are not here to read)"
     if result.blobs_too_big:
         text += f" ({result.blobs_too_big} file versions over {gitrepo.MAX_BLOB_BYTES // 1024 // 1024} MiB skipped)"
-    return text + f" in {result.root}"
+    text += f" in {result.root}"
+    for item in result.yaml_as_lines[:5]:
+        where = f"{item['path']}" + (f" at {_short(item['commit'])}" if item["commit"] else "")
+        text += f"\n  read line by line, not parsed as YAML: {where} ({item['reason']})"
+    if len(result.yaml_as_lines) > 5:
+        text += f"\n  and {len(result.yaml_as_lines) - 5} more YAML files or versions read line by line"
+    return text
 
 
 _ADVICE = """\

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from detect_secrets import SecretsCollection
+from detect_secrets.core.scan import _process_line_based_plugins, get_filters_with_parameter
 from detect_secrets.settings import default_settings, get_settings, transient_settings
 from detect_secrets.util.filetype import FileType, determine_file_type
+from detect_secrets.util.inject import call_function_with_arguments
 
 from launchready.scan.findings import Finding
 
@@ -76,6 +78,25 @@ def _scan(root: str, names: list[str]) -> list[_Hit]:
         # Interrupted (Ctrl-C, SIGTERM): drop the chunks not started, so the caller's cleanup of `root`
         # (the history's scratch copies) waits only for the ones running.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _file_filtered(path: str) -> bool:
+    """detect-secrets' file filters (lock files, the baseline, ...) for the file text came from; not the one
+    that skips names that are not files on disk (text scanned in memory never is one)."""
+    return any(
+        call_function_with_arguments(f, filename=path)
+        for f in get_filters_with_parameter("filename")
+        if f.injectable_variables == {"filename"} and not f.path.endswith(".is_invalid_file")
+    )
+
+
+def scan_lines_in_memory(path: str, lines: list[tuple[int, str]]) -> Iterator[tuple[int, str, str]]:
+    """(line number, type, secret hash) of detect-secrets' findings in `lines` of the file `path`, read as
+    plain lines (no YAML or INI transformer) and never written to disk. Call inside `settings(...)`."""
+    if _file_filtered(path):
+        return
+    for secret in _process_line_based_plugins(lines, path):
+        yield int(secret.line_number), str(secret.type), str(secret.secret_hash)
 
 
 def _findings(hits: list[_Hit], source: str) -> list[Finding]:

@@ -17,10 +17,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from detect_secrets.core.scan import _process_line_based_plugins, get_filters_with_parameter
-from detect_secrets.util.inject import call_function_with_arguments
-
 from launchready.scan import named
+from launchready.scan.detector import scan_lines_in_memory
 from launchready.scan.findings import Finding
 
 SUFFIX = " (base64-encoded)"
@@ -107,16 +105,6 @@ def _decode(text: str) -> str | None:
     return None
 
 
-def _file_filtered(path: str) -> bool:
-    """detect-secrets' file filters (lock files, the baseline, ...) for the file the text came from; not the
-    one that skips names that are not files on disk: decoded text never is one."""
-    return any(
-        call_function_with_arguments(f, filename=path)
-        for f in get_filters_with_parameter("filename")
-        if f.injectable_variables == {"filename"} and not f.path.endswith(".is_invalid_file")
-    )
-
-
 def _detect(path: str, decoded: str) -> Iterator[tuple[int, str, str]]:
     """(offset in the decoded text of the line, secret type, secret hash) for each secret in it."""
     starts: list[int] = []
@@ -126,9 +114,8 @@ def _detect(path: str, decoded: str) -> Iterator[tuple[int, str, str]]:
         starts.append(offset)
         offset += len(line.encode("utf-8"))
         lines.append((number, line.rstrip("\r\n")))
-    if not _file_filtered(path):
-        for secret in _process_line_based_plugins(lines, path):
-            yield starts[int(secret.line_number) - 1], str(secret.type), str(secret.secret_hash)
+    for line, secret_type, hashed in scan_lines_in_memory(path, lines):
+        yield starts[line - 1], secret_type, hashed
     for f in named.scan_lines(path, lines, "decoded"):
         yield starts[f.line - 1], f.type, f.hashed_secret
 

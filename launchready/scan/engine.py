@@ -10,9 +10,9 @@ from typing import Any
 
 from detect_secrets.settings import get_plugins
 
-from launchready.scan import encoded, gitrepo, named
+from launchready.scan import encoded, gitrepo, named, yamlguard
 from launchready.scan.baseline import Baseline, BaselineError
-from launchready.scan.detector import Blob, new_lines, scan_files, scan_history, settings
+from launchready.scan.detector import Blob, new_lines, scan_files, scan_history, scan_lines_in_memory, settings
 from launchready.scan.findings import HISTORY, STACK_PLAINTEXT, TREE, Finding
 from launchready.scan.publicids import public_hashes, without_public_ids
 from launchready.scan.stackfiles import is_stack_file, scan_stack_text, with_fixes
@@ -37,6 +37,8 @@ class ScanResult:
     shallow: bool = False
     #: every finding, each marked `baselined` when the baseline accepts it
     findings: list[Finding] = field(default_factory=list)
+    #: YAML files (and history versions) read line by line because parsing them is unsafe: path, commit, reason
+    yaml_as_lines: list[dict[str, str | None]] = field(default_factory=list)
     #: the detect-secrets settings in force, in baseline form
     settings: dict[str, Any] = field(default_factory=dict)
 
@@ -56,6 +58,7 @@ class ScanResult:
             "blobs_skipped_too_big": self.blobs_too_big,
             "refs_scanned": self.refs_scanned,
             "shallow": self.shallow,
+            "yaml_read_as_lines": self.yaml_as_lines,
             "baselined": sum(1 for f in self.findings if f.baselined),
             "findings": [f.to_json() for f in self.new],
         }
@@ -97,9 +100,27 @@ def _load_plugins(baseline: Baseline) -> None:
         ) from None
 
 
-def _scan_tree(root: Path, files: list[str], public: dict[str, set[str]]) -> list[Finding]:
+def _in_memory(path: str, lines: list[tuple[int, str]], source: str, commit: str | None = None) -> list[Finding]:
+    return [Finding(source=source, path=path, line=line, type=kind, hashed_secret=hashed, commit=commit)
+            for line, kind, hashed in scan_lines_in_memory(path, lines)]
+
+
+def _refused_yaml(root: Path, files: list[str], result: ScanResult) -> set[str]:
+    """The YAML files detect-secrets must not parse (see yamlguard), noted in the result."""
+    refused: set[str] = set()
+    for name in files:
+        text = _read_text(root / name) if yamlguard.is_yaml(name) else None
+        why = yamlguard.refusal(name, text) if text is not None else None
+        if why:
+            refused.add(name)
+            result.yaml_as_lines.append({"path": name, "commit": None, "reason": why})
+    return refused
+
+
+def _scan_tree(root: Path, files: list[str], public: dict[str, set[str]], result: ScanResult) -> list[Finding]:
     """The files as they are now: detect-secrets, the named detectors, base64 contents, stack files."""
-    tree = scan_files(root, files, TREE)
+    refused = _refused_yaml(root, files, result)
+    tree = scan_files(root, [f for f in files if f not in refused], TREE)
     stack_texts: dict[str, str] = {}
     for name in files:
         text = _read_text(root / name)
@@ -108,7 +129,9 @@ def _scan_tree(root: Path, files: list[str], public: dict[str, set[str]]) -> lis
         lines = list(enumerate(text.splitlines(), start=1))
         tree.extend(named.scan_lines(name, lines, TREE))
         tree.extend(encoded.scan_lines(name, lines, TREE))
-        if is_stack_file(name):
+        if name in refused:
+            tree.extend(_in_memory(name, lines, TREE))
+        elif is_stack_file(name):
             stack_texts[name] = text
             tree.extend(scan_stack_text(name, text, TREE))
             public.setdefault(name, set()).update(public_hashes(text))
@@ -129,11 +152,21 @@ def _scan_past(root: Path, skip: str | None, result: ScanResult, public: dict[st
     versions = [Blob(b.path, contents[b.blob], b.commit) for b in blobs if b.blob in contents]
     result.blobs_scanned = len(versions)
     added = new_lines(versions)
-    found = scan_history(added, HISTORY)
+    refused = []
+    for version in added:
+        why = yamlguard.refusal(version.path, version.text) if version.text else None
+        if why:
+            refused.append(version)
+            result.yaml_as_lines.append({"path": version.path, "commit": version.commit, "reason": why})
+    found = scan_history([v for v in added if v not in refused], HISTORY)
+    for version in refused:
+        found.extend(_in_memory(version.path, version.lines, HISTORY, version.commit))
     for version in added:
         found.extend(named.scan_lines(version.path, version.lines, HISTORY, version.commit))
         found.extend(encoded.scan_lines(version.path, version.lines, HISTORY, version.commit))
-    stack_versions = [(b, b.content.decode("utf-8", "replace")) for b in versions if is_stack_file(b.path)]
+    unparsed = {(v.commit, v.path) for v in refused}
+    stack_versions = [(b, b.content.decode("utf-8", "replace")) for b in versions
+                      if is_stack_file(b.path) and (b.commit, b.path) not in unparsed]
     for blob, text in stack_versions:
         found.extend(scan_stack_text(blob.path, text, HISTORY, blob.commit))
         public.setdefault(blob.path, set()).update(public_hashes(text))
@@ -188,7 +221,7 @@ def scan(
         _load_plugins(baseline)
         result.settings = in_force
         say(f"scanning {len(files)} files")
-        tree = _scan_tree(root, files, public)
+        tree = _scan_tree(root, files, public, result)
         past = _scan_past(root, skip, result, public, say) if history else []
     result.findings = _merge(tree, past, baseline)
     return result

@@ -16,6 +16,7 @@ import yaml
 
 from components.config import is_secret_like_key
 from launchready.scan.findings import Finding, hash_secret
+from launchready.scan.yamlguard import refusal
 
 #: detect-secrets' generic types that public ids trip; other types are never dropped
 ENTROPY_TYPES = frozenset({"Hex High Entropy String", "Base64 High Entropy String"})
@@ -45,6 +46,8 @@ def _scalars(node: yaml.Node, key: str) -> Iterator[tuple[str, str]]:
 
 def public_values(text: str) -> set[str]:
     """The strings in a stack file's text that are public identifiers (and the id-like parts of its ARNs)."""
+    if refusal("Pulumi.yaml", text):  # an alias bomb or deep nesting: never composed here
+        return set()
     try:
         doc = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:

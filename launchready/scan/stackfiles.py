@@ -19,6 +19,7 @@ import yaml
 
 from components.config import is_secret_like_key, looks_like_credential_url
 from launchready.scan.findings import STACK_PLAINTEXT, Finding, hash_secret
+from launchready.scan.yamlguard import refusal
 
 _STACK_FILE_RE = re.compile(r"^Pulumi(\.[^/]+)?\.ya?ml$")
 #: keys that name a secret rather than hold one
@@ -147,6 +148,8 @@ def _fix(hit: _Hit, path: str) -> str:
 
 def _config_entries(text: str) -> Iterator[tuple[str, yaml.Node]]:
     """(top key, value node) of the config: section of a stack or project file; nothing when it is not YAML."""
+    if refusal("Pulumi.yaml", text):  # an alias bomb or deep nesting: never composed here
+        return
     try:
         doc = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
