@@ -62,11 +62,11 @@ def project_root(arg: Path | None = None) -> Path:
 def stack_config_dir(root: Path) -> Path:
     """Where the project's stack files live: `stackConfigDir` of Pulumi.yaml (relative to it), else the root.
     A Pulumi.yaml that cannot be read counts as naming none (reading the stack reports it)."""
-    import yaml
+    from launchready.stackyaml import YamlRefused, load  # bounded: no alias bomb or deep nesting gets far
 
     try:
-        doc = yaml.safe_load((root / PROJECT_FILE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        doc = load((root / PROJECT_FILE).read_bytes()).value
+    except (OSError, YamlRefused):
         return root
     configured = doc.get("stackConfigDir") if isinstance(doc, dict) else None
     if isinstance(configured, str) and configured.strip():

@@ -150,8 +150,20 @@ async def _resolve_outputs(outputs: dict[str, Any]) -> dict[str, Any]:
     return resolved
 
 
+def _usable_event_loop() -> None:
+    """Pulumi's runtime runs on `asyncio.get_event_loop()`; after an `asyncio.run()` elsewhere in the process
+    there is none (or a closed one) in this thread, so set a fresh one."""
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        loop = None
+    if loop is None or loop.is_closed():
+        asyncio.set_event_loop(asyncio.new_event_loop())
+
+
 def run_program(stack_file: StackFile, root: Path, *, preview: bool = True) -> ProgramRun:
     """Run `<root>/__main__.py` for one stack under mocks. Exceptions from the program propagate."""
+    _usable_event_loop()
     region = str(stack_file.values.get("aws:region") or "us-east-1")
     mocks = PlanMocks(default_region=region)
     monitor = CapturingMonitor(mocks)
