@@ -50,6 +50,9 @@ def _topics(g: Graph, cfg: StackConfig, plan: dict[str, Any]) -> None:
         if topic in g.nodes:
             key, text = _subscriber(cfg, res)
             g.link(topic, g.add(key, "subscriber", text))
+    for topic in [k for k, n in g.nodes.items() if n.kind == "topic"]:
+        if not any(source == topic for source, _ in g.edges):
+            g.link(topic, g.add(f"nobody:{topic}", "note", "nobody is subscribed: its alerts reach no one"))
 
 
 def _alarms(g: Graph, plan: dict[str, Any]) -> None:

@@ -190,3 +190,14 @@ def test_the_web_paths_also_come_as_a_table_one_row_per_host(model_of: Callable[
     api = cells[3]
     assert api[1:] == ["CNAME record, DNS only", "none (DNS only)", "fanloom-api.fly.dev"]
     assert cells[4][2].endswith("→ Access (Zero Trust): sign-in")
+
+
+def test_a_topic_nobody_subscribes_to_says_so(planned: Callable[..., Any]) -> None:
+    cfg, plan = planned("staging")  # the config refuses a stack without subscribers; the plan may still lack them
+    plan["resources"] = [r for r in plan["resources"] if not r["type"].endswith(":TopicSubscription")]
+    alerts = parse(mermaid_blocks(section(build_model(cfg, plan)))[2])
+    topics = [n for n, t in alerts.nodes.items() if t.startswith("SNS topic ")]
+    assert len(topics) == 2
+    for topic in topics:
+        assert [alerts.nodes[b] for a, b, _, _ in alerts.edges if a == topic] == [
+            "nobody is subscribed: its alerts reach no one"]
