@@ -47,6 +47,38 @@ class ConfigChanges:
     spf_all: str | None = None
     added: set[tuple[Any, ...]] = field(default_factory=set)
     ignored: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    #: which live record each added extra record / hostname / CAA issuer came from (record keys)
+    sources: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+
+    def drop(self, where: str, reason: str) -> bool:
+        """Take back the change a config problem points at (`launchready:dns.extraRecords[3].content`...);
+        its live record becomes ignored with the reason. False when the path names no change of ours."""
+        for i, row in enumerate(self.extra_records):
+            if where == f"extra:{i}":
+                self.extra_records.pop(i)
+                return self._unadd(f"extra:{id(row)}", reason)
+        for label in list(self.hostnames):
+            if where == f"hostname:{label}":
+                del self.hostnames[label]
+                return self._unadd(f"hostname:{label}", reason)
+        if where == "spf" and (self.spf_senders or self.spf_all):
+            self.spf_senders.clear()
+            self.spf_all = None
+            return True
+        if where == "caa" and (self.caa_issuers or self.caa_report_email):
+            for name in [k for k in self.sources if k.startswith("caa:")]:
+                self._unadd(name, reason)
+            self.caa_issuers.clear()
+            self.caa_report_email = None
+            return True
+        return False
+
+    def _unadd(self, source: str, reason: str) -> bool:
+        key = self.sources.pop(source, None)
+        if key is not None:
+            self.added.discard(key)
+            self.ignored[key] = f"cannot be declared: {reason}; left as is"
+        return True
 
     def empty(self) -> bool:
         return not (self.extra_records or self.hostnames or self.spf_senders or self.caa_issuers
@@ -77,8 +109,11 @@ def _slot_conflict(record: LiveRecord, declared: list[LiveRecord]) -> bool:
     return any(d.name == record.name and d.type in WEB_TYPES for d in declared)
 
 
-def _same_singleton(record: LiveRecord, declared: list[LiveRecord]) -> bool:
-    """The program declares this name's SPF or DMARC record: the live one is adopted and updated."""
+def _same_singleton(record: LiveRecord, declared: list[LiveRecord], cfg: StackConfig) -> bool:
+    """The program declares this name's SPF or DMARC record, or the MAIL FROM MX: the live one is adopted and
+    updated."""
+    if cfg.email.enabled and record.name == cfg.mail_from_domain and record.type == "MX":
+        return any(d.name == record.name and d.type == "MX" for d in declared)
     return any(d.name == record.name and ((is_spf(d) and is_spf(record)) or (is_dmarc(d) and is_dmarc(record)))
                for d in declared)
 
@@ -105,9 +140,11 @@ def _add_caa(record: LiveRecord, cfg: StackConfig, changes: ConfigChanges) -> st
     if tag == "issue" and value and ";" not in value:
         if value not in cfg.dns.caa_issuers and value not in changes.caa_issuers:
             changes.caa_issuers.append(value)
+            changes.sources[f"caa:{value}"] = record_key(record)
         return None
     if tag == "iodef" and value.startswith("mailto:") and cfg.dns.caa_report_email is None:
         changes.caa_report_email = value[len("mailto:"):]
+        changes.sources["caa:iodef"] = record_key(record)
         return None
     return f"CAA {tag} {value} is not declarable in launchready:dns; left as is"
 
@@ -140,10 +177,13 @@ def _add(record: LiveRecord, label: str, cfg: StackConfig, changes: ConfigChange
         changes.hostnames[label] = {"origin": fqdn(record.content) if record.type == "CNAME" else record.content,
                                     "purpose": f"{record.type} record adopted from the live zone",
                                     "owner": "platform"}
+        changes.sources[f"hostname:{label}"] = record_key(record)
         return None
     if label in cfg.hostnames and record.type in WEB_TYPES:
         return "same name as a web hostname"
-    changes.extra_records.append(_extra(record, label))
+    row = _extra(record, label)
+    changes.extra_records.append(row)
+    changes.sources[f"extra:{id(row)}"] = record_key(record)
     return None
 
 
@@ -162,7 +202,7 @@ def propose(declared: Declared, records: list[LiveRecord], other_stacks: dict[st
             continue
         if _slot_conflict(record, planned):
             continue  # decided in pass 2: a conflict
-        if _same_singleton(record, planned):
+        if _same_singleton(record, planned, cfg):
             if is_spf(record) and record.name == cfg.domain and cfg.email.enabled:
                 _add_spf(record, cfg, changes)
             continue

@@ -118,16 +118,47 @@ def _other_stacks(opts: AdoptOptions, domain: str) -> dict[str, str]:
     return out
 
 
+def _change_of(problem_path: str, changes: ConfigChanges, existing_extras: int) -> str | None:
+    """Which change of ours a config problem points at, as ConfigChanges.drop understands it."""
+    import re
+
+    found = re.match(r"^launchready:dns\.extraRecords\[(\d+)\]", problem_path)
+    if found and int(found.group(1)) >= existing_extras:
+        return f"extra:{int(found.group(1)) - existing_extras}"
+    found = re.match(r"^launchready:hostnames\.([^.\[]+)", problem_path)
+    if found and found.group(1) in changes.hostnames:
+        return f"hostname:{found.group(1)}"
+    if problem_path.startswith("launchready:email.spf"):
+        return "spf"
+    if problem_path.startswith("launchready:dns.caa"):
+        return "caa"
+    return None
+
+
 def _with_changes(opts: AdoptOptions, declared: Declared, changes: ConfigChanges) -> tuple[Declared, str | None]:
-    if changes.empty():
-        return declared, None
-    doc = stackedit.apply(stackedit.load(declared.stack_file.path), changes, declared.config)
-    text = stackedit.dump(doc)
-    try:
-        return declare_text(opts.stack, opts.root, text), text
-    except ConfigError as exc:
-        raise AdoptError("the live records cannot all be written into the stack config:\n" + exc.render()
-                         + "\n  fix: adjust the stack file (or the zone) and re-run adopt") from None
+    """The program's declarations with the changes written in. A change the config refuses (a live TXT that
+    holds a secret-shaped value, a name a rule forbids) is taken back and its record ignored, with the reason."""
+    existing = len(declared.config.dns.extra_records)
+    for _ in range(4):
+        if changes.empty():
+            return declared, None
+        doc = stackedit.apply(stackedit.load(declared.stack_file.path), changes, declared.config)
+        text = stackedit.dump(doc)
+        try:
+            return declare_text(opts.stack, opts.root, text), text
+        except ConfigError as exc:
+            wheres: dict[str, str] = {}
+            for problem in exc.problems:
+                where = _change_of(problem.path, changes, existing)
+                if where is not None:
+                    wheres.setdefault(where, problem.message)
+            # extra records last to first, so the indexes of the others stay right
+            order = sorted(wheres, key=lambda w: -int(w.split(":")[1]) if w.startswith("extra:") else 1)
+            dropped = any([changes.drop(where, wheres[where]) for where in order])
+            if not dropped:
+                raise AdoptError("the live records cannot all be written into the stack config:\n" + exc.render()
+                                 + "\n  fix: adjust the stack file (or the zone) and re-run adopt") from None
+    raise AdoptError("the live records cannot be written into the stack config; re-run with --dry-run to see them")
 
 
 def _dropped(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:

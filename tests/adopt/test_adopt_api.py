@@ -208,3 +208,24 @@ def test_live_spf_senders_and_a_strict_all_are_kept_and_quoted_txt_is_written_pl
     rows = by_content(doc)
     apple = rows[("acme.io", "TXT", '"apple-domain-verification=Qw3rTy7uI9oP"')]
     assert apple["status"] == "added" and apple["protect"] is True
+
+
+def test_a_record_the_config_refuses_is_left_as_is_with_the_reason(
+    project: Path, api: str, zone: FakeZone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zone.records += [
+        record("fd1b2c3d4e5f60718293a4b5c6d7e8f9", "app.acme.io", "TXT", "atlassian-domain-verification=Zx81",
+               ttl=3600),
+        record("fe1b2c3d4e5f60718293a4b5c6d7e8f9", "mail.acme.io", "MX", "feedback-smtp.us-east-1.amazonses.com",
+               priority=10, ttl=3600),
+    ]
+    code, doc = adopt_json(project, api, capsys)
+    assert code == 1  # the app CNAME conflict is still there; everything else went through
+    rows = by_content(doc)
+    beside = rows[("app.acme.io", "TXT", "atlassian-domain-verification=Zx81")]
+    assert beside["status"] == "ignored" and "already a web hostname" in beside["reason"]
+    mail_from = rows[("mail.acme.io", "MX", "feedback-smtp.us-east-1.amazonses.com")]
+    assert (mail_from["status"], mail_from["logicalName"]) == ("adopted", "mail-from-mx")
+    assert mail_from["changes"]["content"]["declared"] == "feedback-smtp.eu-west-1.amazonses.com"
+    assert "atlassian" not in (project / "Pulumi.prod.yaml").read_text()
+    assert rows[("acme.io", "MX", "smtp.google.com")]["status"] == "added"  # the other additions stayed
