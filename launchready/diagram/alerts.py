@@ -71,6 +71,8 @@ def _alarms(g: Graph, plan: dict[str, Any]) -> None:
             topic = topic_key(arn)
             if topic in g.nodes:
                 g.link(alarm, topic)
+        if not any(source == alarm for source, _ in g.edges):
+            g.link(alarm, g.add(f"silent:{name}", "note", "notifies no alert topic"))
 
 
 def _ses_events(g: Graph, plan: dict[str, Any]) -> None:

@@ -195,7 +195,11 @@ def test_the_web_paths_also_come_as_a_table_one_row_per_host(model_of: Callable[
 def test_a_topic_nobody_subscribes_to_says_so(planned: Callable[..., Any]) -> None:
     cfg, plan = planned("staging")  # the config refuses a stack without subscribers; the plan may still lack them
     plan["resources"] = [r for r in plan["resources"] if not r["type"].endswith(":TopicSubscription")]
+    error_rate = next(r for r in plan["resources"] if r["name"] == "error-rate-alarm")
+    error_rate["inputs"].update(alarmActions=[], okActions=[])
     alerts = parse(mermaid_blocks(section(build_model(cfg, plan)))[2])
+    silent = next(n for n, t in alerts.nodes.items() if t.startswith("Alarm launchready-staging-error-rate"))
+    assert [alerts.nodes[b] for a, b, _, _ in alerts.edges if a == silent] == ["notifies no alert topic"]
     topics = [n for n, t in alerts.nodes.items() if t.startswith("SNS topic ")]
     assert len(topics) == 2
     for topic in topics:
