@@ -58,6 +58,7 @@ def zones(count: int) -> tuple[list[str], str]:
     lines += [
         "amazonses.com. 300 IN SOA ns1.amazonses.com. h.amazonses.com. 1 3600 600 86400 300\n",
         'amazonses.com. 300 IN TXT "v=spf1 ip4:199.255.192.0/22 -all"\n',
+        "feedback-smtp.eu-west-1.amazonses.com. 300 IN A 192.0.2.30\n",
     ]
     return names, "".join(lines)
 

@@ -27,6 +27,9 @@ import dns.rrset
 _R = TypeVar("_R", bound=dns.resolver.BaseResolver)
 
 
+MAX_IN_FLIGHT = 48
+
+
 class UsageError(ValueError):
     """Bad command-line input: the command exits 2 with this message."""
 
@@ -142,6 +145,9 @@ class Resolver:
         self.timeout = timeout
         self._async = self._configure(dns.asyncresolver.Resolver(configure=not self.nameservers))
         self._memo: dict[tuple[str, str, bool], asyncio.Future[Lookup]] = {}
+        #: questions outstanding at once: a burst beyond what a server's socket buffer holds is dropped
+        #: and costs a resend a second later, so queueing here is faster than flooding
+        self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
 
     def _configure(self, resolver: _R, try_timeout: float | None = None) -> _R:
         if self.nameservers:
@@ -152,8 +158,10 @@ class Resolver:
         return resolver
 
     def sync_resolver(self) -> dns.resolver.Resolver:
-        """For checkdmarc, which is synchronous: the same servers, one patient try per lookup within the bound."""
-        return self._configure(dns.resolver.Resolver(configure=not self.nameservers))
+        """For checkdmarc, which is synchronous: the same servers and bound, two tries of half the bound each
+        (dnspython's sync resolver drops a late answer, so a try must outlast a slow server; a second one
+        recovers a lost packet)."""
+        return self._configure(dns.resolver.Resolver(configure=not self.nameservers), self.timeout / 2)
 
     def describe(self) -> str:
         return ", ".join(map(str, self.nameservers)) if self.nameservers else "the system resolver"
@@ -174,12 +182,13 @@ class Resolver:
             resolver.use_edns(0, dns.flags.DO, 1232)
         return resolver
 
-    async def _try(self, name: str, rdtype: str, dnssec: bool, left: float) -> dns.resolver.Answer:
+    def _try(self, name: str, rdtype: str, dnssec: bool, left: float) -> asyncio.Task[dns.resolver.Answer]:
         resolver = self._resolver_for(left, dnssec)
-        return await asyncio.wait_for(
-            resolver.resolve(name, rdtype, raise_on_no_answer=True, search=False, lifetime=left),
-            timeout=left + 0.25,  # a hard stop just above dnspython's own lifetime
+        task = asyncio.ensure_future(
+            resolver.resolve(name, rdtype, raise_on_no_answer=True, search=False, lifetime=left)
         )
+        task.add_done_callback(_retrieve)  # a try that loses the race may end with an error nobody reads
+        return task
 
     async def _answer(self, name: str, rdtype: str, dnssec: bool) -> dns.resolver.Answer:
         """One lookup within `timeout` as a whole. A query is resent after 1 s (then 2 s, 4 s, ...) while the
@@ -196,7 +205,7 @@ class Resolver:
                 if now >= deadline:
                     raise dns.exception.Timeout
                 if now >= next_send or not pending:
-                    pending.add(asyncio.ensure_future(self._try(name, rdtype, dnssec, deadline - now)))
+                    pending.add(self._try(name, rdtype, dnssec, deadline - now))
                     next_send, step = now + step, step * 2
                 wait = max(0.0, min(next_send, deadline) - loop.time())
                 done, pending = await asyncio.wait(pending, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
@@ -212,7 +221,8 @@ class Resolver:
 
     async def _lookup(self, name: str, rdtype: str, dnssec: bool) -> Lookup:
         try:
-            answer = await self._answer(name, rdtype, dnssec)
+            async with self._in_flight:
+                answer = await self._answer(name, rdtype, dnssec)
         except dns.resolver.NXDOMAIN as exc:
             return Lookup(name, rdtype, LookupStatus.nxdomain, cnames=_chain_from_nx(exc), error="NXDOMAIN")
         except dns.resolver.NoAnswer as exc:
@@ -240,6 +250,11 @@ class Resolver:
         if found:
             return found, None
         return [], next((x for x in (a, aaaa) if x.broken), a)
+
+
+def _retrieve(task: asyncio.Task[dns.resolver.Answer]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def _chain_from_nx(exc: dns.resolver.NXDOMAIN) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ connection (and its SNI). URLs without a port use `--http-port`/`--https-port`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.cookiejar
 import ssl
 import time
@@ -109,6 +110,22 @@ async def _read_body(response: httpx.Response, limit: int) -> bytes:
     return bytes(chunks[:limit])
 
 
+async def _connect_problem(ip: str, port: int, timeout: float) -> str | None:
+    try:
+        async with asyncio.timeout(timeout):
+            _reader, writer = await asyncio.open_connection(ip, port)
+    except ConnectionRefusedError:
+        return "connection refused"
+    except TimeoutError:
+        return f"no TCP connection within {timeout:g}s"
+    except OSError as exc:
+        return f"cannot connect: {exc.strerror or exc}"
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return None
+
+
 class Web:
     def __init__(
         self,
@@ -123,6 +140,7 @@ class Web:
         self.resolver = resolver
         self.timeout = timeout
         self.ports = {"http": http_port, "https": https_port}
+        self._reach: dict[tuple[str, int], asyncio.Future[str | None]] = {}
         self.client = httpx.AsyncClient(
             verify=ssl_context,
             trust_env=False,  # no proxies, no netrc: straight to the address we resolved
@@ -140,6 +158,17 @@ class Web:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+    async def unreachable(self, ip: str, port: int) -> str | None:
+        """Why nothing can be sent to ip:port (refused, timed out), asked once per run; None when it connects.
+
+        Every check of a dead address (a stale A record, an AAAA where nothing listens) then fails at once with
+        the same reason instead of each waiting out its own connect.
+        """
+        key = (ip, port)
+        if key not in self._reach:
+            self._reach[key] = asyncio.ensure_future(_connect_problem(ip, port, self.timeout))
+        return await asyncio.shield(self._reach[key])
 
     def port_of(self, url: httpx.URL) -> int:
         return url.port or self.ports.get(url.scheme, 443)
@@ -169,6 +198,10 @@ class Web:
                 return hop
             ip = addresses[0]
         hop.ip = ip
+        unreachable = await self.unreachable(ip, self.port_of(parsed))
+        if unreachable:
+            hop.error = unreachable
+            return hop
         target = parsed.copy_with(host=ip, port=self.port_of(parsed))
         sent = {"Host": host if parsed.port is None else f"{host}:{parsed.port}", "User-Agent": USER_AGENT}
         sent.update(headers or {})

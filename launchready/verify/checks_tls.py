@@ -90,7 +90,14 @@ def verifying_context(ca_bundle: str | None) -> ssl.SSLContext:
     return ctx
 
 
+@functools.lru_cache(maxsize=8)
 def probing_context(version: ssl.TLSVersion | None = None) -> ssl.SSLContext:
+    """A non-verifying context, optionally pinned to one version; built once per version (contexts are
+    shared read-only by every handshake of the run)."""
+    return _probing_context(version)
+
+
+def _probing_context(version: ssl.TLSVersion | None) -> ssl.SSLContext:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
