@@ -16,7 +16,7 @@ from typing import Any
 from launchready.cli import ExitStatus
 from launchready.common.arguments import add_stack_arguments
 from launchready.common.aws import AwsSetupError, aws_session, check_region
-from launchready.common.project import ProjectError, StackTarget, announce, resolve_stack
+from launchready.common.stack import LoadedStack, loaded_stack
 from launchready.report.model import DEPLOY_DIMENSION, DEPLOY_METRIC, DEPLOY_NAMESPACE
 from launchready.stackfile import read_stack_outputs
 
@@ -81,41 +81,36 @@ def _report_day(args: argparse.Namespace) -> dt.date:
     return day
 
 
-def _inputs(args: argparse.Namespace) -> tuple[StackTarget, Any, Any, str, dict[str, Any] | None]:
-    """target, config, stack file, region and --outputs, or UsageProblem / ConfigError saying what is wrong."""
+def _region_and_outputs(args: argparse.Namespace, loaded: LoadedStack) -> tuple[str, dict[str, Any] | None]:
+    """The stack's region (its alert regions checked too) and --outputs, or UsageProblem saying what is wrong."""
     from components.naming import alert_regions
-    from launchready.stackfile import load_stack_config, read_stack_file
 
+    where = {"stack_file": loaded.target.stack_file.name, "stack": loaded.target.stack}
     try:
-        target = resolve_stack(args.stack, args.root)
-        cfg = load_stack_config(target.stack, target.root)
-        stack_file = read_stack_file(target.stack, target.root)
         outputs = read_stack_outputs(args.outputs) if args.outputs is not None else None
-        region = check_region(stack_file.values.get("aws:region"), stack_file=target.stack_file.name,
-                              stack=target.stack)
-        for other in alert_regions(cfg, region):
-            check_region(other, key="the alert region", stack_file=target.stack_file.name, stack=target.stack)
-    except (ProjectError, AwsSetupError, ValueError) as exc:
+        region = check_region(loaded.stack_file.values.get("aws:region"), **where)
+        for other in alert_regions(loaded.config, region):
+            check_region(other, key="the alert region", **where)
+    except (AwsSetupError, ValueError) as exc:
         raise UsageProblem(str(exc)) from None
-    return target, cfg, stack_file, region, outputs
+    return region, outputs
 
 
 def run(args: argparse.Namespace) -> int:
-    from components.config import ConfigError
     from launchready.report.aws import CredentialsProblem
     from launchready.report.collect import collect
     from launchready.report.render import render_json, render_markdown, render_text
 
     try:
         day = _report_day(args)
-        target, cfg, stack_file, region, outputs = _inputs(args)
-    except ConfigError as exc:
-        print(f"error: {exc.render()}", file=sys.stderr)
-        return ExitStatus.USAGE
+        loaded = loaded_stack(args)
+        if loaded is None:
+            return ExitStatus.USAGE
+        region, outputs = _region_and_outputs(args, loaded)
     except UsageProblem as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitStatus.USAGE
-    announce(target, json_output=args.json)
+    target, cfg, stack_file = loaded.target, loaded.config, loaded.stack_file
     try:
         clients = make_clients(args.timeout)
         clients.check_credentials()
