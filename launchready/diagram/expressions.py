@@ -32,8 +32,9 @@ _MODULE = "_launchready_diagram_pack_expr"
 def _parser() -> ModuleType:
     path = PROJECT_ROOT / "policies" / "pack_expr.py"
     spec = importlib.util.spec_from_file_location(_MODULE, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load the expression parser {path}")
+    if spec is None or spec.loader is None or not path.is_file():
+        raise ImportError(f"the diagrams read rule expressions with the policy pack's parser, {path}, which is "
+                          "missing: run launchready from a checkout of the project (pip install -e .)")
     module = importlib.util.module_from_spec(spec)
     sys.modules[_MODULE] = module  # dataclasses look their module up while the classes are built
     spec.loader.exec_module(module)
