@@ -1,4 +1,5 @@
-"""`launchready plan --stack NAME [--json | --markdown [--base REF]]`: what `pulumi preview` would create, offline.
+"""`launchready plan --stack NAME [--json | --markdown [--base REF]] [--sarif FILE]`: what `pulumi preview` would
+create, offline; `--sarif` also writes the policy violations as SARIF 2.1.0.
 
 Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 config or usage error.
 """
@@ -27,6 +28,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         help="with --markdown: mark what the change does to the path, compared with the stack "
                              "file at git revision REF (e.g. origin/main)")
     parser.add_argument("--debug", action="store_true", help="show a traceback when the program itself fails")
+    parser.add_argument("--sarif", metavar="FILE", default=None,
+                        help="also write the policy violations as SARIF 2.1.0 to FILE (for code scanning)")
 
 
 def build_or_explain(target: StackTarget, *, with_policies: bool, debug: bool) -> Any:
@@ -34,6 +37,26 @@ def build_or_explain(target: StackTarget, *, with_policies: bool, debug: bool) -
     from launchready.plan.document import build_plan
 
     return run_or_explain(lambda: build_plan(target.stack, target.root, with_policies=with_policies), debug=debug)
+
+
+def write_plan_sarif(plan: Any, target: StackTarget, path: str) -> bool:
+    """Write the plan's policy results as SARIF to `path`; False after saying why it could not."""
+    from pathlib import Path
+
+    from launchready.common.sarif import write_sarif
+    from launchready.plan.policy import PolicyRun, sarif_document
+
+    stack_file = Path(target.stack_file)
+    try:
+        shown = str(stack_file.resolve().relative_to(Path(target.root).resolve()))
+    except ValueError:
+        shown = stack_file.name
+    try:
+        write_sarif(sarif_document(PolicyRun(plan.violations, plan.policy_rules), stack_file=shown), Path(path))
+    except OSError as exc:
+        print(f"error: cannot write the SARIF file {path}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
     with exit_cleanly_on_signals(), gc_paused(freeze=True):  # SIGTERM still stops the policy pack
         plan = build_or_explain(target, with_policies=not args.no_policies, debug=args.debug)
     if plan is None:
+        return ExitStatus.USAGE
+    if args.sarif and not write_plan_sarif(plan, target, args.sarif):
         return ExitStatus.USAGE
     if args.markdown:
         from launchready.plan.markdown import markdown_or_explain

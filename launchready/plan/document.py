@@ -5,7 +5,9 @@ Contract (extend, never rename): `stack`, `project`, `environment`, `resources[]
 `violations[]` (each `policy`, `enforcement`, `urn`, `message`, plus `severity`), `notes[]`, `summary`;
 `launchready plan --json` adds `root` and `stackFile` (the project root and stack file it used).
 A resource that `import-<stack>.json` adopts also has `importId` and `adoption` (`changes`, `live`,
-`protect`); `summary.adopt` counts them.
+`protect`); `summary.adopt` counts them. With the policy pack, each violation also has `remediation`,
+`policies[]` has one row per rule (`policy`, `type`, `enforcement`, `severity`, `evaluated` resources,
+`violations`, `status`: passed / violated / nothing to judge / disabled), and `summary.policies` counts them.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class Plan:
     violations: list[dict[str, Any]]
     #: URN -> the fields its resource gains when import-<stack>.json adopts it (launchready.adopt.planview)
     adoption: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: one row per rule of the policy pack: what it evaluated (launchready.plan.policy.PolicyRun.rules)
+    policy_rules: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def mandatory_violations(self) -> list[dict[str, Any]]:
@@ -56,7 +60,9 @@ class Plan:
                     "mandatory": enforcement.get("mandatory", 0),
                     "advisory": enforcement.get("advisory", 0),
                 },
+                "policies": dict(sorted(Counter(r["status"] for r in self.policy_rules).items())),
             },
+            "policies": self.policy_rules,
         }
 
 
@@ -77,7 +83,7 @@ def build_plan(stack: str, root: Path, *, with_policies: bool = True) -> Plan:
     The pack's process starts first, in a thread, so its interpreter starts up on the other core while
     the program runs here."""
     from launchready.adopt.planview import plan_adoption
-    from launchready.plan.policy import PolicyPackClient, run_policy_pack
+    from launchready.plan.policy import PolicyPackClient, PolicyRun, run_policy_pack_report
 
     stack_file = read_stack_file(stack, root)
     config = validate(stack_file, root)  # the same checks and redaction as every other command
@@ -92,14 +98,14 @@ def build_plan(stack: str, root: Path, *, with_policies: bool = True) -> Plan:
                 with suppress(Exception):
                     starting.result().close()
             raise
-        violations: list[dict[str, Any]] = []
+        pack_run = PolicyRun([], [])
         if starting is not None:
             default_region = str(stack_file.values.get("aws:region") or "us-east-1")
-            violations = run_policy_pack(
+            pack_run = run_policy_pack_report(
                 [r.to_json() for r in run.resources],
                 stack=stack_file.stack,
                 project=stack_file.project,
                 policy_config=policy_settings_for(config, default_region),
                 client=starting.result(),
             )
-    return Plan(stack_file, config, run, violations, adoption)
+    return Plan(stack_file, config, run, pack_run.violations, adoption, pack_run.rules)

@@ -6,7 +6,14 @@ from its first stdout line, then calls ConfigureStack, GetAnalyzerInfo, Configur
 reconciled (schema defaults, then the pack's initial config, then the user's `--policy-pack-config`, the
 result validated against each policy's schema), Analyze for every resource and AnalyzeStack once.
 `PolicyPackClient` does exactly that, so the offline plan, the tests and the benchmark all exercise the
-contract the CLI does. `run_policy_pack` is the one call the plan makes.
+contract the CLI does. `run_policy_pack_report` is the one call the plan makes: the violations (each with
+its rule's remediation) and, per rule, how many resources it evaluated (a rule that judged nothing has
+not passed); `sarif_document` turns that into SARIF 2.1.0 for code scanning.
+
+How many resources a rule evaluated: a rule names the resource types it judges in its `judges:<type>`
+tags (GetAnalyzerInfo); of the resources of those types, those it reported "not applicable" (another
+zone setting than its own, say) were not evaluated. A stack rule that reports "not applicable" had
+nothing to judge.
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ import os
 import subprocess
 import sys
 import threading
+from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeAlias
@@ -37,6 +46,8 @@ SEVERITY_NAMES = {0: "unspecified", 1: "low", 2: "medium", 3: "high", 4: "critic
 #: A policy-config key that names no policy but a stack fact (e.g. `sessionCookies`) never contains "-";
 #: policy names always do, so a misspelt policy name is an error rather than a silently ignored fact.
 ALL_POLICIES = "all"
+JUDGES_TAG = "judges:"  # policies/pack_common.py: the resource types a rule judges
+STACK_POLICY = 2  # apb.POLICY_TYPE_STACK
 
 Level: TypeAlias = apb.EnforcementLevel.ValueType  # an int on the wire
 Reconciled = dict[str, tuple[Level, dict[str, Any]]]  # policy name -> (enforcement level, properties)
@@ -279,6 +290,7 @@ class PolicyPackClient:
         """ConfigureStack, then Configure with `user` (a `--policy-pack-config` document) merged like the CLI.
         Every policy is sent with its level: one sent without would silently become advisory."""
         merged = self.reconciled_config(user)
+        self.levels = {name: level for name, (level, _) in merged.items()}
         self._call(self.stub.ConfigureStack, apb.AnalyzerStackConfigureRequest(
             stack=self.stack, project=self.project, organization=self.organization, dry_run=True,
             tags=dict(tags or {})))
@@ -292,6 +304,11 @@ class PolicyPackClient:
 
     def analyze(self, resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Analyze each custom resource, then AnalyzeStack over all; violations as plain dicts."""
+        return self.analyze_with_coverage(resources)[0]
+
+    def analyze_with_coverage(self, resources: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+        """The violations (each with its rule's `remediation`), and how many resources each enabled rule
+        evaluated."""
         by_urn = {r["urn"]: r for r in resources}
         violations: list[dict[str, Any]] = []
         stack_items = []
@@ -303,11 +320,33 @@ class PolicyPackClient:
                 request = analyze_request(res, props, provider)
                 pending.append((res["urn"], self.stub.Analyze.future(request, timeout=CALL_TIMEOUT)))
             stack_items.append(stack_resource(res, props, provider))
+        skipped: Counter[str] = Counter()
         for urn, future in pending:
-            violations += [violation(d, urn) for d in self._result(future).diagnostics]
+            response = self._result(future)
+            violations += [violation(d, urn) for d in response.diagnostics]
+            skipped.update(n.policy_name for n in response.not_applicable)
         response = self._call(self.stub.AnalyzeStack, apb.AnalyzeStackRequest(resources=stack_items))
         violations += [violation(d, "") for d in response.diagnostics]
-        return violations
+        nothing = {n.policy_name for n in response.not_applicable}
+        remediation = {p.name: p.remediation_steps for p in self.info.policies}
+        for v in violations:
+            v["remediation"] = remediation.get(v["policy"], "")
+        return violations, self._coverage(resources, skipped, nothing)
+
+    def _coverage(self, resources: list[dict[str, Any]], skipped: Counter[str], nothing: set[str]) -> dict[str, int]:
+        levels = getattr(self, "levels", {})
+        evaluated: dict[str, int] = {}
+        for policy in self.info.policies:
+            if levels.get(policy.name, policy.enforcementLevel) == apb.DISABLED:
+                continue
+            types = {t[len(JUDGES_TAG):] for t in policy.tags if t.startswith(JUDGES_TAG)}
+            if policy.policy_type == STACK_POLICY:
+                count = 0 if policy.name in nothing else sum(1 for r in resources if not types or r["type"] in types)
+            else:
+                count = sum(1 for r in resources if r.get("custom", True) and r["type"] in types)
+                count -= skipped[policy.name]
+            evaluated[policy.name] = max(count, 0)
+        return evaluated
 
     def _result(self, future: Any) -> Any:
         try:
@@ -335,7 +374,45 @@ class PolicyPackClient:
         self.close()
 
 
-def run_policy_pack(
+@dataclass
+class PolicyRun:
+    """What the pack found over a plan: the violations, and one entry per rule of the pack."""
+
+    violations: list[dict[str, Any]]
+    rules: list[dict[str, Any]]
+
+    @property
+    def nothing_to_judge(self) -> list[str]:
+        return [r["policy"] for r in self.rules if r["status"] == "nothing to judge"]
+
+
+def _rule_rows(info: Any, levels: Mapping[str, Any], evaluated: Mapping[str, int],
+               violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found = Counter(v["policy"] for v in violations)
+    rows = []
+    for policy in info.policies:
+        level = LEVEL_NAMES.get(levels.get(policy.name, policy.enforcementLevel), "advisory")
+        count = evaluated.get(policy.name, 0)
+        if level == "disabled":
+            status = "disabled"
+        elif found[policy.name]:
+            status = "violated"
+        elif count == 0:
+            status = "nothing to judge"  # green over zero resources is not a pass
+        else:
+            status = "passed"
+        rows.append({"policy": policy.name, "type": "stack" if policy.policy_type == STACK_POLICY else "resource",
+                     "enforcement": level, "severity": SEVERITY_NAMES.get(policy.severity, "unspecified"),
+                     "evaluated": count, "violations": found[policy.name], "status": status,
+                     "description": policy.description, "remediation": policy.remediation_steps})
+    return rows
+
+
+def _sort(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(violations, key=lambda v: (v["enforcement"] != "mandatory", v["policy"], v["urn"], v["message"]))
+
+
+def run_policy_pack_report(
     resources: list[dict[str, Any]],
     *,
     stack: str,
@@ -345,9 +422,11 @@ def run_policy_pack(
     stack_settings: Mapping[str, Any] | None = None,
     user_config: Mapping[str, Any] | None = None,
     client: PolicyPackClient | None = None,
-) -> list[dict[str, Any]]:
-    """Violations of the policy pack over the planned `resources`, each `{policy, enforcement, urn, message,
-    severity, description, policyPack}`, sorted.
+) -> PolicyRun:
+    """The pack over the planned `resources`: violations (sorted, each `{policy, enforcement, urn, message,
+    severity, description, policyPack, remediation}`) and one row per rule (`policy, type, enforcement,
+    severity, evaluated, violations, status` of passed/violated/nothing to judge/disabled, `description`,
+    `remediation`).
 
     `policy_config` keys are stack facts (`environment`, `authenticatedPathPrefixes`, `sessionCookies`,
     `internalHosts`, `defaultRegion`), given to every rule whose schema has the key, and/or policy names
@@ -364,7 +443,32 @@ def run_policy_pack(
             combined[key] = value
     environment = str(combined.get("environment") or "")
     with client or PolicyPackClient(pack_dir, stack=stack, project=project) as pack:
-        pack.configure(policy_document(pack.info, combined),
-                       tags={"environment": environment} if environment else None)
-        found = pack.analyze(resources)
-    return sorted(found, key=lambda v: (v["enforcement"] != "mandatory", v["policy"], v["urn"], v["message"]))
+        merged = pack.configure(policy_document(pack.info, combined),
+                                tags={"environment": environment} if environment else None)
+        found, evaluated = pack.analyze_with_coverage(resources)
+        rules = _rule_rows(pack.info, {k: lvl for k, (lvl, _) in merged.items()}, evaluated, found)
+    return PolicyRun(_sort(found), rules)
+
+
+def run_policy_pack(resources: list[dict[str, Any]], **kwargs: Any) -> list[dict[str, Any]]:
+    """The violations of `run_policy_pack_report` alone (same arguments)."""
+    return run_policy_pack_report(resources, **kwargs).violations
+
+
+def sarif_document(run: PolicyRun, *, stack_file: str, version: str = "0") -> dict[str, Any]:
+    """SARIF 2.1.0 for code scanning: every rule with its description and remediation as help, one result
+    per violation at the stack file (code scanning needs a file) with the resource's URN as its logical
+    location."""
+    from launchready.common.sarif import SarifResult, SarifRule, build_sarif
+
+    def level(enforcement: str) -> str:
+        return "error" if enforcement == "mandatory" else "warning"
+
+    rules = [SarifRule(id=r["policy"], short=r["description"], level=level(r["enforcement"]),
+                       help=f"{r['description']}\n\nRemediation: {r['remediation']}") for r in run.rules]
+    results = [SarifResult(rule_id=v["policy"], level=level(v["enforcement"]), message=v["message"], uri=stack_file,
+                           logical=v["urn"] or f"stack:{stack_file}",
+                           properties={"severity": v["severity"], "enforcement": v["enforcement"],
+                                       "urn": v["urn"], "remediation": v.get("remediation", "")})
+               for v in run.violations]
+    return build_sarif(tool="launchready policy pack", rules=rules, results=results, version=version)

@@ -57,6 +57,20 @@ def key_inputs(inputs: dict[str, Any], limit: int = 4) -> str:
     return "  ".join(shown)
 
 
+def policy_lines(rules: list[dict[str, Any]]) -> list[str]:
+    """What each rule of the pack evaluated; the rules that had nothing to judge are named (not a pass)."""
+    if not rules:
+        return []
+    judged = [r for r in rules if r["status"] in ("passed", "violated")]
+    idle = [r["policy"] for r in rules if r["status"] == "nothing to judge"]
+    lines = ["", f"Policy rules: {len(judged)} of {len(rules)} judged resources "
+                 f"({sum(r['evaluated'] for r in judged)} evaluations):"]
+    lines += [f"  {r['policy']}: {r['evaluated']} evaluated, {r['violations']} violation(s)" for r in judged]
+    if idle:
+        lines.append(f"  nothing to judge (not a pass): {', '.join(idle)}")
+    return lines
+
+
 def render_text(plan: Plan) -> str:
     doc = plan.to_json()
     children: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -90,6 +104,9 @@ def render_text(plan: Plan) -> str:
             first = str(v.get("message", "")).strip().splitlines()
             lines.append(f"  [{v.get('enforcement')}] {v.get('policy')}: {where}")
             lines += [f"      {line}" for line in first]
+            if v.get("remediation"):
+                lines.append(f"      fix: {v['remediation']}")
+    lines += policy_lines(doc.get("policies") or [])
     if doc["notes"]:
         lines += ["", "To do outside this stack:"]
         lines += [f"  - {note}" for note in doc["notes"]]
