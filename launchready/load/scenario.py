@@ -97,7 +97,7 @@ class Step(Model):
     @classmethod
     def _path(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.startswith("/"):
-            raise ValueError(f"a path starts with / (got {value[:60]!r}); the origin comes from host or --base-url")
+            raise ValueError("a path starts with /; the origin comes from host or --base-url")
         return value
 
     @field_validator("headers", "form", mode="before")
@@ -201,6 +201,14 @@ def _is_template_only(text: str) -> bool:
     return scheme.lower() in {"bearer", "basic", "token"} and TEMPLATE_RE.fullmatch(rest.strip()) is not None
 
 
+def _credential_kind(text: str, key: str) -> str | None:
+    """What kind of credential a literal looks like (the stack files' detector), ignoring ${...} parts."""
+    from launchready.redaction import credential_kind
+
+    literal = TEMPLATE_RE.sub("", text)
+    return credential_kind(literal, key) if len(literal) >= 8 else None
+
+
 def step_strings(step: Step, where: str) -> Iterator[tuple[str, str, str]]:
     yield f"{where}.path", "path", step.path
     yield from _strings(step.headers, f"{where}.headers")
@@ -220,6 +228,10 @@ def _flow_problems(flow: Flow, where: str, credentials: set[str]) -> list[str]:
                 problems.append(f"{key_path}: a literal secret in the scenario file; never write credentials here "
                                 f"(fix: add credentials: {{{key.lower()}: {{env: LOADTEST_{key.upper()}}}}} and "
                                 f"write \"${{{key.lower()}}}\")")
+            elif (kind := _credential_kind(text, key)) is not None:
+                problems.append(f"{key_path}: holds what looks like a credential ({kind}); never write credentials "
+                                "here (fix: declare it under credentials: {name: {env: VARIABLE}} and write "
+                                "\"${name}\")")
             for name in TEMPLATE_RE.findall(text):
                 if name not in known:
                     problems.append(f"{key_path}: ${{{name}}} is neither a credential nor captured by an earlier "

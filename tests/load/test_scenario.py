@@ -35,7 +35,11 @@ def test_what_users_write_loosely_is_read_as_they_meant() -> None:
 
 
 @pytest.mark.parametrize(("doc", "expected"), [
-    (flows({"path": "login"}), "flows[0].steps[0].path: a path starts with / (got 'login')"),
+    (flows({"path": "login"}), "flows[0].steps[0].path: a path starts with /"),
+    (flows({"path": "/export?key=sk_" + "live_4eC39HqLyjWDarjtT1zdp7dc"}),
+     "flows[0].steps[0].path: holds what looks like a credential (Stripe"),
+    (flows({"path": "/", "json": {"note": "xoxb-" + "263594206564-2343594206574-FGqddMF8t08v8N7Oq4i57vs1"}}),
+     "flows[0].steps[0].json.note: holds what looks like a credential"),
     (flows({"path": "/", "capture": {"id": "data.id"}}), "flows[0].steps[0].capture.id: Input should be"),
     (flows({"path": "/", "capture": {"id": {"json": "a", "header": "b"}}}),
      "flows[0].steps[0].capture.id: give exactly one of cookie, json, header"),
@@ -56,7 +60,7 @@ def test_what_users_write_loosely_is_read_as_they_meant() -> None:
 def test_bad_scenarios_name_the_key(doc: dict[str, Any], expected: str) -> None:
     found = problems(doc)
     assert any(p.startswith(expected) for p in found), found
-    assert not any("hunter2hunter2" in p or "abcdef" in p for p in found)
+    assert not any(secret in p for p in found for secret in ("hunter2hunter2", "abcdef", "sk_live", "xoxb"))
 
 
 def test_templates_may_use_credentials_and_earlier_captures_only() -> None:
