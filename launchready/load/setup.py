@@ -50,10 +50,20 @@ def effective_profile(scenario: Scenario, overrides: Overrides) -> LoadProfile:
         raise SetupError("; ".join(problems)) from None
 
 
+def shown(value: str) -> str:
+    """A value for an error message: quoted, unless it looks like a credential (then never shown)."""
+    from launchready.redaction import credential_kind
+
+    return "(a value that looks like a credential, not shown)" if credential_kind(value) else repr(value)
+
+
 def check_base_url(url: str) -> str:
     parts = urlsplit(url)
+    if parts.username or parts.password:
+        raise SetupError("--base-url: a URL with a user or password is not accepted (it would be logged); give "
+                         "the origin only and put credentials under credentials: in the scenario")
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") or parts.query:
-        raise SetupError(f"--base-url {url}: give an origin such as http://127.0.0.1:8080 (scheme, host, "
+        raise SetupError(f"--base-url {shown(url)}: give an origin such as http://127.0.0.1:8080 (scheme, host, "
                          "optional port; no path)")
     return f"{parts.scheme}://{parts.netloc}"
 
@@ -63,13 +73,13 @@ def flow_plans(scenario: Scenario, cfg: StackConfig, base_url: str | None) -> li
     plans = []
     for i, flow in enumerate(scenario.flows):
         if flow.route_class not in classes:
-            raise SetupError(f"flows[{i}].routeClass: {flow.route_class!r} is not a route class of the stack "
+            raise SetupError(f"flows[{i}].routeClass: {shown(flow.route_class)} is not a route class of the stack "
                              f"(monitoring.routeClasses has {', '.join(sorted(classes))}); use one of those or "
                              "declare it in the stack file")
         label = flow.host or scenario.host
         if label not in cfg.hostnames:
             where = f"flows[{i}].host" if flow.host else "host"
-            raise SetupError(f"{where}: {label!r} is not a hostname label of the stack (known: "
+            raise SetupError(f"{where}: {shown(label)} is not a hostname label of the stack (known: "
                              f"{', '.join(sorted(cfg.hostnames))})")
         origin = base_url or f"https://{cfg.fqdn(label)}"
         t = flow.thresholds

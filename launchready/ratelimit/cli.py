@@ -12,7 +12,6 @@ import argparse
 import json
 import sys
 from typing import Any
-from urllib.parse import urlsplit
 
 from launchready.cli import ExitStatus
 from launchready.common.arguments import add_stack_arguments
@@ -77,9 +76,12 @@ def run(args: argparse.Namespace) -> int:
     except ProbeError as exc:
         return _fail(str(exc))
     if args.base_url:
-        parts = urlsplit(args.base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
-            return _fail(f"--base-url {args.base_url}: give an origin such as http://127.0.0.1:8080 (no path)")
+        from launchready.load.setup import SetupError, check_base_url
+
+        try:
+            check_base_url(args.base_url)
+        except SetupError as exc:
+            return _fail(str(exc))
     if not 0 < args.timeout <= 60:
         return _fail("--timeout: give 0 to 60 seconds")
     if cfg.is_prod and not args.yes:
