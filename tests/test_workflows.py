@@ -218,11 +218,12 @@ def pulumi_steps(doc: dict[str, Any], job: str) -> list[dict[str, Any]]:
     return [s for s in doc["jobs"][job]["steps"] if s.get("uses") == PULUMI_ACTION]
 
 
-def test_pull_request_previews_both_stacks_with_the_policy_pack(
+def test_pull_request_previews_both_stacks_with_the_policy_pack_and_uploads_its_sarif(
         workflows: dict[str, dict[str, Any]]) -> None:
     doc = workflows["preview.yml"]
     assert "pull_request" in triggers(doc)
     assert doc["permissions"]["pull-requests"] == "write"
+    assert doc["permissions"]["security-events"] == "write"
     job = doc["jobs"]["preview"]
     assert sorted(job["strategy"]["matrix"]["stack"]) == ["prod", "staging"]
     (step,) = pulumi_steps(doc, "preview")
@@ -233,6 +234,14 @@ def test_pull_request_previews_both_stacks_with_the_policy_pack(
     checks = " ".join(run_scripts({"jobs": {"checks": doc["jobs"]["checks"]}}))
     assert "pytest" in checks and "launchready scan" in checks
     assert job["needs"] == "checks"
+    # the plan writes SARIF, and the next step uploads that very file, even when the plan failed
+    plan = next(s for s in job["steps"] if "launchready plan" in s.get("run", ""))
+    argv = shlex.split(_EXPR_RE.sub("STACK", plan["run"]))
+    sarif = argv[argv.index("--sarif") + 1]
+    upload = job["steps"][job["steps"].index(plan) + 1]
+    assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
+    assert _EXPR_RE.sub("STACK", upload["with"]["sarif_file"]) == sarif == "plan-STACK.sarif"
+    assert "always()" in upload["if"]
 
 
 def _order(doc: dict[str, Any], job: str) -> list[str]:
