@@ -24,9 +24,10 @@ def run_or_explain(work: Callable[[], T], *, debug: bool, what: str = "the plan"
         return work()
     except ConfigError as exc:
         print(f"error: {exc.render()}", file=sys.stderr)
-    except (pulumi.RunError, *plain) as exc:
-        print(f"error: {exc}", file=sys.stderr)
     except Exception as exc:  # the program or the policy pack failed: say so, briefly
+        if isinstance(exc, (pulumi.RunError, *plain)):
+            print(f"error: {exc}", file=sys.stderr)
+            return None
         if debug:
             traceback.print_exc()
         print(f"error: {what} failed: {type(exc).__name__}: {exc}"

@@ -114,8 +114,8 @@ def _detect(path: str, decoded: str) -> Iterator[tuple[int, str, str]]:
         starts.append(offset)
         offset += len(line.encode("utf-8"))
         lines.append((number, line.rstrip("\r\n")))
-    for line, secret_type, hashed in scan_lines_in_memory(path, lines):
-        yield starts[line - 1], secret_type, hashed
+    for number, secret_type, hashed in scan_lines_in_memory(path, lines):
+        yield starts[number - 1], secret_type, hashed
     for f in named.scan_lines(path, lines, "decoded"):
         yield starts[f.line - 1], f.type, f.hashed_secret
 

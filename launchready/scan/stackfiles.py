@@ -187,6 +187,6 @@ def with_fixes(findings: list[Finding], path: str, text: str, commit: str | None
     out: list[Finding] = []
     for f in findings:
         mine = f.path == path and f.fix is None and (commit is None or f.commit == commit)
-        hit = by_line.get(f.line) if mine else None
-        out.append(f if hit is None else dataclasses.replace(f, key=hit.key_path, fix=_fix(hit, path)))
+        found = by_line.get(f.line) if mine else None
+        out.append(f if found is None else dataclasses.replace(f, key=found.key_path, fix=_fix(found, path)))
     return out
