@@ -23,3 +23,19 @@ def static_prefix_outside_authenticated_paths(cfg: StackConfig) -> Iterator[Prob
                     value=static,
                     fix="serve static files from a path outside the authenticated ones",
                 )
+
+
+@rule
+def cache_prefixes_have_no_wildcards(cfg: StackConfig) -> Iterator[Problem]:
+    """Prefixes are matched with `starts_with`, where "*" is a literal character: "/admin/*" would not keep
+    /admin/users out of the cache, which is what it was written for."""
+    for field, prefixes in (("staticPathPrefixes", cfg.cache.static_path_prefixes),
+                            ("authenticatedPathPrefixes", cfg.cache.authenticated_path_prefixes)):
+        for i, prefix in enumerate(prefixes):
+            if "*" in prefix:
+                yield Problem(
+                    key(f"cache.{field}[{i}]"),
+                    'a prefix already covers everything below it, and "*" would be matched as a literal star',
+                    value=prefix,
+                    fix=f'write the prefix alone: "{prefix.split("*", 1)[0]}"',
+                )

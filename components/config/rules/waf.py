@@ -91,6 +91,20 @@ def rate_limit_methods_on_the_plan(cfg: StackConfig) -> Iterator[Problem]:
 
 
 @rule
+def block_paths_have_no_wildcards(cfg: StackConfig) -> Iterator[Problem]:
+    """Probe paths are matched with `contains` on the lowercased path: a "*" is a literal star there."""
+    for i, path in enumerate(cfg.waf.block_paths):
+        if "*" in path:
+            yield Problem(
+                key(f"waf.blockPaths[{i}]"),
+                'a probe path already matches wherever it appears in the request path, and "*" would be '
+                "matched as a literal star",
+                value=path,
+                fix=f'write the path alone: "{path.split("*", 1)[0] or "/"}"',
+            )
+
+
+@rule
 def rate_limit_paths_are_exact(cfg: StackConfig) -> Iterator[Problem]:
     """A rate limit matches its path with `eq`, so a `*` is a literal character and the limit would never
     count the requests it was meant for."""

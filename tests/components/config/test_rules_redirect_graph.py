@@ -8,7 +8,6 @@ import pytest
 
 from components.config import ConfigError, parse_config
 
-
 BARE_PATH = "itself, which old links use too"
 
 

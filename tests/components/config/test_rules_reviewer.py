@@ -46,3 +46,23 @@ def test_a_plaintext_webhook_url_is_refused_with_the_secret_fix(stack_values: An
     assert "credential" in p.message and p.value is None
     assert "pulumi config set --secret launchready:opsPagerWebhookUrl" in p.fix
     assert "configKey: opsPagerWebhookUrl" in p.fix
+
+
+@pytest.mark.parametrize(
+    ("area", "field", "index", "value", "fix"),
+    [
+        ("cache", "authenticatedPathPrefixes", 0, "/admin/*", '"/admin/"'),
+        ("cache", "staticPathPrefixes", 1, "/static/*", '"/static/"'),
+        ("waf", "blockPaths", 0, "/.env*", '"/.env"'),
+    ],
+)
+def test_a_star_in_a_prefix_or_probe_path_is_refused(stack_values: Any, area: str, field: str, index: int,
+                                                     value: str, fix: str) -> None:
+    values, secret = stack_values("prod")
+    defaults = {"authenticatedPathPrefixes": ["/admin", "/account"], "staticPathPrefixes": ["/assets/", "/static/"],
+                "blockPaths": ["/.env", "/.git"]}
+    paths = list(defaults[field])
+    paths[index] = value
+    values[f"launchready:{area}"][field] = paths
+    p = _problems(values, secret)[f"launchready:{area}.{field}[{index}]"]
+    assert '"*" would be matched as a literal star' in p.message and fix in p.fix
