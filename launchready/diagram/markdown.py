@@ -4,6 +4,12 @@ renders them in files and pull requests) and, against a base revision, the chang
 `section_blocks` returns Markdown blocks (headings, paragraphs, fenced diagrams) for a caller's document;
 every label inside a diagram is escaped by `mermaid.label`, and no backtick survives in one, so no text
 can close the fence.
+
+Contract (extend, never rename): the section is titled "How traffic reaches the app"; with a base it opens
+with "What this change does to the path" (one `- ` line per change, hosts that share a change named on one
+line); then "Web requests" (a ```mermaid block, then the same as a folded table), "Mail" and "Alerts"
+(one ```mermaid block each). Marks in diagrams: the classes `added`, `removed`, `changed`, and the same
+words as label prefixes.
 """
 
 from __future__ import annotations
