@@ -174,7 +174,8 @@ def read_settings(client: cloudflare.Cloudflare, zone_id: str, setting_ids: Iter
 
 
 def read_zone(client: cloudflare.Cloudflare, zone_id: str, setting_ids: Iterable[str]) -> LiveZone:
-    zone = _call("reading the zone", "Zone > Zone > Read", lambda: client.zones.get(zone_id=zone_id))
+    zone = _call(f"reading the zone {zone_id}", "Zone > Zone > Read (or launchready:zone.zoneId is not a zone this "
+                 "token covers)", lambda: client.zones.get(zone_id=zone_id))
     name = fqdn(str(getattr(zone, "name", "") or ""))
     return LiveZone(
         zone_id=zone_id,

@@ -133,3 +133,27 @@ def test_an_internationalised_domain_is_written_in_its_dns_form(
     prod = yaml.safe_load((tmp_path / "Pulumi.prod.yaml").read_text())
     assert prod["config"]["launchready:zone"]["domain"] == "xn--bcher-laden-thb.de"
     assert doc["project"] == "xn--bcher-laden-thb"
+
+
+def test_on_a_terminal_what_the_flags_leave_out_is_asked_for() -> None:
+    import argparse
+
+    from launchready.init.cli import configure_parser
+    from launchready.init.gather import gather
+
+    parser = argparse.ArgumentParser()
+    configure_parser(parser)
+    answers = {"Apex domain": "garden.example", "Public hostnames": "@=203.0.113.7, app=garden-app.fly.dev",
+               "Alert email": "me@garden.example"}
+    asked: list[str] = []
+
+    def ask(question: str) -> str:
+        asked.append(question)
+        return next(v for k, v in answers.items() if question.startswith(k))
+
+    opts = gather(parser.parse_args(["--plan", "free"]), ask=ask)
+    assert len(asked) == 3
+    assert opts.domain == "garden.example" and opts.plan == "free"
+    assert {h.label: h.origin for h in opts.hosts} == {"@": "203.0.113.7", "www": "garden.example",
+                                                       "app": "garden-app.fly.dev"}
+    assert opts.alert_emails == ("me@garden.example",)
