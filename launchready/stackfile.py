@@ -247,6 +247,11 @@ def placeholder_fix(key: str, stack: str) -> str:
     return f"placeholder, run: pulumi config set --secret {key} '<value>' --stack {stack}"
 
 
+def placeholder_notes(sf: StackFile) -> list[str]:
+    """One line per placeholder secret, for the plan's notes and the handover: `<key>: placeholder, run: ...`."""
+    return [f"{key}: {placeholder_fix(key, sf.stack)}" for key in placeholder_keys(sf)]
+
+
 def validate(sf: StackFile, root: Path | None = None) -> StackConfig:
     """The typed config of a stack file, with the checks that need the stack's name and its siblings.
 

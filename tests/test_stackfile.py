@@ -15,6 +15,7 @@ from launchready.stackfile import (
     load_stack_config,
     placeholder_fix,
     placeholder_keys,
+    placeholder_notes,
     read_stack_file,
 )
 
@@ -112,6 +113,10 @@ def test_example_placeholders_are_told_apart_from_ciphertext(project: Path) -> N
                                     "launchready:stripeApiKey"]
     assert placeholder_fix("launchready:databaseUrl", "prod") == (
         "placeholder, run: pulumi config set --secret launchready:databaseUrl '<value>' --stack prod"
+    )
+    assert placeholder_notes(sf)[0] == (
+        "launchready:databaseUrl: placeholder, run: pulumi config set --secret launchready:databaseUrl '<value>' "
+        "--stack prod"
     )
     real = "v1:2pTbwtg1jkOkJHY/:Y3VzdG9tZXItY2lwaGVydGV4dC0xMjM0NTY3OA=="  # nonce:ciphertext, as Pulumi writes
     _edit(project, "secure: v1:UkVQTEFDRV9NRTpwcm9kLWRhdGFiYXNlLXVybA==", f"secure: {real}")
