@@ -188,6 +188,12 @@ def _collect(path: Path, project: str, doc: Document, config: dict[str, Any]) ->
             problems.append(Problem(f"{path.name}:{line}", f"{raw_key}: not a Pulumi config key",
                                     "write keys as <namespace>:<name>, e.g. launchready:zone"))
             continue
+        namespace = key.partition(":")[0]
+        if namespace != project and namespace.lower() == project.lower():
+            problems.append(Problem(f"{path.name}:{line}", f"{raw_key}: the namespace is written {namespace!r}, "
+                                    f"and Pulumi namespaces are case-sensitive, so the program never reads it",
+                                    f"write {project}:{key.partition(':')[2]}"))
+            continue
         if key in first_line:
             other, other_line = first_line[key]
             problems.append(Problem(

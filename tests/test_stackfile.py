@@ -202,3 +202,12 @@ def test_stack_files_in_the_stack_config_dir_are_read(project: Path, repo_root: 
         handle.write("stackConfigDir: config\n")
     assert read_stack_file("prod", project).path == project / "config" / "Pulumi.prod.yaml"
     assert load_stack_config("acme/prod", project).environment.value == "prod"  # org/stack as Pulumi reads it
+
+
+def test_the_project_namespace_in_another_case_is_refused(project: Path) -> None:
+    _edit(project, "  launchready:tls:", "  Launchready:tls:")
+    with pytest.raises(ConfigError) as info:
+        read_stack_file("prod", project)
+    [problem] = info.value.problems
+    assert "Launchready:tls: the namespace is written 'Launchready'" in problem.message
+    assert problem.fix == "write launchready:tls"
