@@ -3,7 +3,10 @@ fails here with the key and the fix rather than halfway through `pulumi up` with
 
 Sources: the AWS limits are the `max`/`pattern` of each shape in the service models botocore ships
 (`botocore/data/<service>/<version>/service-2.json`, the same models the AWS API reference is generated
-from); the Cloudflare ones are cited where they are used.
+from); the Cloudflare ones are cited where they are used. Names built from the project and stack (alarm,
+topic, dashboard, SES configuration set) are checked in `rules/stacks.names_fit_providers`; alarm descriptions
+(at most 1024) hold a host of at most 253 and a path of at most 255 characters, so they always fit once the
+health-check limits below hold, as do secret names (`<project>/<stack>/<name>`, at most 512).
 """
 
 from __future__ import annotations
