@@ -17,7 +17,7 @@ import yaml
 
 from launchready.cli import COMMANDS, build_parser
 
-WORKFLOWS = ("preview.yml", "deploy.yml", "report.yml", "drift.yml", "rollback.yml")
+WORKFLOWS = ("preview.yml", "deploy.yml", "report.yml", "drift.yml", "rollback.yml", "drill.yml", "load.yml")
 #: pulumi/actions v7.0.0 (the current major of the official action), pinned to its commit
 PULUMI_ACTION = "pulumi/actions@8e5e406f4007fca908480587cb9893c07090f58d"
 _USES_LINE_RE = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$", re.MULTILINE)
@@ -56,11 +56,17 @@ def launchready_commands(script: str) -> list[str]:
 
 
 def launchready_argv(script: str) -> list[list[str]]:
-    """The argv of every `launchready ...` line, with `${{ ... }}` as a stack name and shell words dropped."""
+    """The argv of every `launchready ...` line: `${{ ... }}` as a stack name, a shell variable after an option
+    as a value ("1"), other shell words (`${X:+--date "$X"}`) dropped."""
     out = []
     for rest in _LAUNCHREADY_LINE_RE.findall(script.replace("\\\n", " ")):
-        words = shlex.split(_EXPR_RE.sub("staging", rest))
-        out.append([w for w in words if "$" not in w])
+        argv: list[str] = []
+        for word in shlex.split(_EXPR_RE.sub("staging", rest)):
+            if "$" not in word:
+                argv.append(word)
+            elif argv and argv[-1].startswith("--") and not word.startswith("${"):
+                argv.append("1")
+        out.append(argv)
     return out
 
 
@@ -135,7 +141,7 @@ def test_every_launchready_command_run_exists_and_parses(workflows: dict[str, di
         for command in launchready_commands(entry):
             assert command in COMMANDS, f"pre-commit runs `launchready {command}`"
             used.add(command)
-    assert {"scan", "plan", "smoke", "verify", "report"} <= used
+    assert {"scan", "plan", "smoke", "verify", "report", "drill", "load"} <= used
 
 
 def test_pre_commit_hook_runs_the_scan_with_arguments_the_parser_accepts(repo_root: Path) -> None:
@@ -379,3 +385,17 @@ def test_rollback_accepts_only_a_commit_on_main(workflows: dict[str, dict[str, A
                      ("deadbeef", "no such commit")):
         result = _bash(script, repo, {"COMMIT": bad, "GITHUB_OUTPUT": str(out)})
         assert result.returncode != 0 and why in result.stdout, (bad, result.stdout)
+
+
+def test_the_weekly_drill_and_the_manual_load_test_need_the_production_approval_for_prod(
+        workflows: dict[str, dict[str, Any]]) -> None:
+    for name, command in (("drill.yml", "launchready drill"), ("load.yml", "launchready load")):
+        doc = workflows[name]
+        (job,) = doc["jobs"].values()
+        assert job["environment"] == "${{ inputs.stack == 'prod' && 'production' || 'staging' }}", name
+        assert triggers(doc)["workflow_dispatch"]["inputs"]["stack"]["options"] == ["staging", "prod"], name
+        assert any(command in s for s in run_scripts(doc)), name
+    assert "schedule" in triggers(workflows["drill.yml"]) and "schedule" not in triggers(workflows["load.yml"])
+    load_step = next(s for _, s in steps(workflows["load.yml"]) if "launchready load" in s.get("run", ""))
+    assert "examples/load-scenario.yaml" in load_step["run"]
+    assert load_step["env"]["LOADTEST_PASSWORD"] == "${{ secrets.LOADTEST_PASSWORD }}"
