@@ -14,7 +14,7 @@ from launchready.scan import encoded, gitrepo, named, yamlguard
 from launchready.scan.baseline import Baseline, BaselineError
 from launchready.scan.detector import Blob, new_lines, scan_files, scan_history, scan_lines_in_memory, settings
 from launchready.scan.findings import HISTORY, STACK_PLAINTEXT, TREE, Finding
-from launchready.scan.publicids import public_hashes, without_public_ids
+from launchready.scan.publicids import is_adopt_file, public_hashes, without_public_ids
 from launchready.scan.stackfiles import is_stack_file, scan_stack_text, with_fixes
 
 
@@ -135,6 +135,8 @@ def _scan_tree(root: Path, files: list[str], public: dict[str, set[str]], result
             stack_texts[name] = text
             tree.extend(scan_stack_text(name, text, TREE))
             public.setdefault(name, set()).update(public_hashes(text))
+        elif is_adopt_file(name):
+            public.setdefault(name, set()).update(public_hashes(text, name))
     tree = _prefer_specific(without_public_ids(tree, public))
     for name, text in stack_texts.items():
         tree = with_fixes(tree, name, text)
@@ -170,6 +172,10 @@ def _scan_past(root: Path, skip: str | None, result: ScanResult, public: dict[st
     for blob, text in stack_versions:
         found.extend(scan_stack_text(blob.path, text, HISTORY, blob.commit))
         public.setdefault(blob.path, set()).update(public_hashes(text))
+    for blob in versions:
+        if is_adopt_file(blob.path):
+            text = blob.content.decode("utf-8", "replace")
+            public.setdefault(blob.path, set()).update(public_hashes(text, blob.path))
     found = without_public_ids(found, public)
     for blob, text in stack_versions:
         found = with_fixes(found, blob.path, text, blob.commit)

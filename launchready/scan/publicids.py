@@ -2,15 +2,20 @@
 
 A Cloudflare zone id and account id (32 hex characters), an AWS account id (12 digits), the ids of
 Cloudflare rulesets, lists and identity providers (hex or UUIDs) and ARNs are printed in dashboards, API
-URLs and error messages; knowing one grants nothing. detect-secrets' entropy plugins flag them anyway, so
-an adopter's own stack file would fail the scan. Only the entropy findings on such values in stack files
-are dropped: a value under a secret-like key, a credential URL, or any other detector's finding stays.
+URLs and error messages; knowing one grants nothing. The same holds for the files `launchready adopt`
+writes (`import-<stack>.json`, `adopt-<stack>.json`): provider ids, URNs and DNS record contents (public
+by nature). detect-secrets' entropy plugins flag them anyway, so an adopter's own files would fail the
+scan. Only the entropy findings on such values in those files are dropped: a value under a secret-like key,
+a credential URL, or any other detector's finding stays.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import Any
 
 import yaml
 
@@ -68,9 +73,48 @@ def public_values(text: str) -> set[str]:
     return found
 
 
-def public_hashes(text: str) -> set[str]:
-    """The detect-secrets hashes of the public identifiers in a stack file's text."""
-    return {hash_secret(value) for value in public_values(text)}
+#: what `launchready adopt` writes: the Pulumi import file and the record of what the zone held
+_ADOPT_FILE_RE = re.compile(r"^(import|adopt)-[^/]+\.json$")
+#: keys of those files whose values are provider ids (or DNS content, public by nature) and their parts
+_JSON_ID_KEY_RE = re.compile(r"(^id$|Id$|^content$|^urn$|^parent$|^provider$)")
+
+
+def is_adopt_file(path: str) -> bool:
+    """`import-<stack>.json` or `adopt-<stack>.json`, at any depth."""
+    return bool(_ADOPT_FILE_RE.match(PurePosixPath(path).name))
+
+
+def _json_values(node: Any, key: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _json_values(v, str(k))
+    elif isinstance(node, list):
+        for item in node:
+            yield from _json_values(item, key)
+    elif isinstance(node, str):
+        yield key, node
+
+
+def adopt_file_values(text: str) -> set[str]:
+    """The ids (and their `/`-separated parts) and DNS record contents in an adopt or import file."""
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return set()
+    found: set[str] = set()
+    for key, value in _json_values(doc):
+        if _JSON_ID_KEY_RE.search(key) and len(value) <= 4096:
+            found.add(value)
+            found.update(part for part in re.split(r"[/:]", value) if part)
+            for token_re in _TOKEN_RES:
+                found.update(token_re.findall(value))
+    return found
+
+
+def public_hashes(text: str, path: str = "Pulumi.yaml") -> set[str]:
+    """The detect-secrets hashes of the public identifiers in a stack file's (or an adopt file's) text."""
+    values = adopt_file_values(text) if is_adopt_file(path) else public_values(text)
+    return {hash_secret(value) for value in values}
 
 
 def without_public_ids(findings: list[Finding], public: dict[str, set[str]]) -> list[Finding]:

@@ -137,3 +137,27 @@ def test_any_detectors_finding_in_a_stack_file_gets_the_key_and_the_fix(adopter_
     assert found["type"] == "Base64 High Entropy String" and found["key"] == "shop:buildLabel"
     assert "pulumi config set --secret shop:buildLabel '<value>' --stack prod" in found["fix"]
     assert high_entropy not in run.out
+
+
+def test_the_files_adopt_writes_do_not_fail_the_scan(adopter_repo: Path) -> None:
+    record_id, dkim = _hex(32), "".join(_RNG.choice(string.ascii_letters + string.digits + "+/") for _ in range(300))
+    write(adopter_repo, "import-prod.json", (
+        '{\n  "nameTable": {"dns": "urn:pulumi:prod::shop::launchready:dns:Records::dns"},\n'
+        '  "resources": [\n    {"type": "cloudflare:index/dnsRecord:DnsRecord", "name": "www-cname",\n'
+        f'     "id": "{ZONE_ID}/{record_id}", "parent": "dns"}},\n'
+        f'    {{"type": "cloudflare:index/ruleset:Ruleset", "name": "redirects",'
+        f' "id": "zones/{ZONE_ID}/{RULESET_ID}"}}\n'
+        '  ]\n}\n'))
+    write(adopter_repo, "adopt-prod.json", (
+        f'{{"zoneId": "{ZONE_ID}", "records": [{{"id": "{record_id}", "name": "s1._domainkey.shop.example",\n'
+        f'  "type": "TXT", "content": "v=DKIM1; k=rsa; p={dkim}", "status": "adopted"}}]}}\n'))
+    commit(adopter_repo, "adopt the zone")
+    run = scan("--path", str(adopter_repo), "--json")
+    assert run.code == 0, [(f["path"], f["line"], f["type"]) for f in run.json()["findings"]]
+
+
+def test_a_secret_in_an_adopt_file_outside_an_id_is_still_found(adopter_repo: Path) -> None:
+    token = "".join(_RNG.choice(string.ascii_letters + string.digits + "_-") for _ in range(40))
+    write(adopter_repo, "adopt-prod.json", f'{{"zoneId": "{ZONE_ID}", "note": "CLOUDFLARE_API_TOKEN={token}"}}\n')
+    run = scan("--path", str(adopter_repo), "--no-history", "--json")
+    assert [(f["path"], f["type"]) for f in run.json()["findings"]] == [("adopt-prod.json", "Cloudflare API Token")]
