@@ -113,6 +113,9 @@ def run(args: argparse.Namespace) -> int:
         print(render_markdown(result), end="")
     else:
         print(render_text(result))
+    if result.interrupted:
+        print("load: interrupted", file=sys.stderr)
+        return 130
     if not result.passed:
         failed = ", ".join(f.name for f in result.flows if not f.passed)
         print(f"load: threshold breached by {failed}", file=sys.stderr)

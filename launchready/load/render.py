@@ -52,8 +52,10 @@ def render_text(result: RunResult) -> str:
         lines.append(f"  note: {result.late_starts} iterations started more than 1 ms late (the load generator "
                      "lagged; their latency still counts from the time they were due)")
     failed = [f.name for f in result.flows if not f.passed]
-    lines.append("PASSED: every flow within its thresholds" if not failed
-                 else f"FAILED: {', '.join(failed)} breached a threshold")
+    if result.interrupted:
+        lines.append(f"INTERRUPTED after {result.duration_seconds:.1f}s: partial figures, the run does not pass")
+    lines.append("PASSED: every flow within its thresholds" if result.passed
+                 else f"FAILED: {', '.join(failed)} breached a threshold" if failed else "FAILED: interrupted")
     return "\n".join(lines)
 
 

@@ -91,10 +91,12 @@ class RunResult:
     peak_in_flight: int = 0
     #: arrivals later than 1 ms behind schedule because the load generator itself lagged
     late_starts: int = 0
+    #: stopped by Ctrl-C before the end: the figures are partial and the run does not pass
+    interrupted: bool = False
 
     @property
     def passed(self) -> bool:
-        return all(f.passed for f in self.flows)
+        return not self.interrupted and all(f.passed for f in self.flows)
 
     @property
     def total(self) -> Recorder:
@@ -110,5 +112,6 @@ class RunResult:
                             "maxInFlight": self.max_in_flight},
                 "durationSeconds": round(self.duration_seconds, 3), "requests": total.count,
                 "errors": total.error_count, "peakInFlight": self.peak_in_flight, "lateStarts": self.late_starts,
+                "interrupted": self.interrupted,
                 "failedFlows": [f.name for f in self.flows if not f.passed],
                 "flows": [f.to_json() for f in self.flows]}

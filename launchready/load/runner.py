@@ -163,7 +163,11 @@ def run_load(stack: str, origin_label: str, plans: list[FlowPlan], profile: Load
     """Run the flows and return what was measured. Blocks for at most ramp + hold + timeoutSeconds."""
     run = _Run(plans, profile, values, ssl.create_default_context(cafile=ca_bundle) if ca_bundle else None)
     started = time.monotonic()
-    asyncio.run(run.run(progress))
+    interrupted = False
+    try:
+        asyncio.run(run.run(progress))
+    except KeyboardInterrupt:  # Ctrl-C: what was measured so far is still reported (and fails the run)
+        interrupted = True
     return RunResult(stack, origin_label, profile.rate, profile.ramp_seconds, profile.hold_seconds,
                      profile.max_in_flight, run.results, duration_seconds=time.monotonic() - started,
-                     peak_in_flight=run.peak, late_starts=run.late)
+                     peak_in_flight=run.peak, late_starts=run.late, interrupted=interrupted)

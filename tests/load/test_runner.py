@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from launchready.load.runner import CUT, DROPPED, FlowPlan, run_load
+from launchready.load.runner import CUT, DROPPED, FlowPlan, Progress, run_load
 from launchready.load.scenario import parse_scenario
 from tests.load.conftest import percentile
 from tests.load.server import Handler, LoopbackServer, cycle, fixed
@@ -98,3 +98,18 @@ def test_the_run_ends_on_time_against_a_server_that_never_answers(serve: Serve) 
     kinds = result.flows[0].steps[0].recorder.errors
     assert kinds["timeout"] + kinds[CUT] == 20
     assert result.flows[0].breaches()[-1].startswith("error rate 100%")
+
+
+def test_ctrl_c_reports_what_was_measured_and_the_run_does_not_pass(serve: Serve) -> None:
+    server = serve({"/login": fixed(0.010)})
+    sc = scenario({"rate": 50, "rampSeconds": 0, "holdSeconds": 30, "maxInFlight": 10}, [flow("login", "/login")])
+
+    def interrupt(progress: Progress) -> None:
+        if progress.requests >= 20:
+            raise KeyboardInterrupt
+
+    started = time.monotonic()
+    result = run_load("staging", server.url, plans(sc, server.url, {"core": 500}), sc.load, {}, interrupt)
+    assert time.monotonic() - started < 5  # not the 30 s hold
+    assert result.interrupted and not result.passed and result.to_json()["interrupted"] is True
+    assert result.flows[0].merged.count >= 20 and result.flows[0].passed  # the figures so far are kept
