@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from pack_common import (
-    ADVISORY,
     MANDATORY,
     METRIC_ALARM,
     SNS_SUBSCRIPTION,
@@ -230,7 +229,7 @@ CLOUDWATCH_RULES = [
         name="aws-cloudwatch-metricalarm-configure-time-to-alarm",
         description="An uptime alarm must fire within the hour: evaluation periods times the period (or "
                     "datapoints to alarm) of many hours means the site is down long before anyone hears.",
-        severity=Severity.MEDIUM, level=ADVISORY, types=(METRIC_ALARM,), check=_slow_to_fire, applies=_is_uptime,
+        severity=Severity.MEDIUM, level=MANDATORY, types=(METRIC_ALARM,), check=_slow_to_fire, applies=_is_uptime,
         remediation="Use a 60 s period with 2-5 evaluation periods for uptime alarms.",
         config={**_UPTIME_CONFIG, "maxMinutesToAlarm": {"type": "number", "default": 60, "minimum": 1,
                                                         "description": "The longest outage before it alarms."}},

@@ -267,9 +267,29 @@ def dkim_state(record: Any, domain: str, sources: set[str]) -> str:
     return "ok" if target == f"{token}.dkim.amazonses.com" else "mismatch"
 
 
+def _byodkim(ctx: Ctx, domain: str, identity: Any) -> Iterator[Finding] | None:
+    """For a BYODKIM identity (its own private key): the selector's TXT record instead of 3 CNAMEs."""
+    signing = peek(identity.props, "dkimSigningAttributes", default=None)
+    if signing is None or peek(signing, "domainSigningPrivateKey") is None:
+        return None
+    selector = peek(signing, "domainSigningSelector", default="")
+    if selector is UNKNOWN:
+        return iter(())
+    name = f"{str(selector).lower()}._domainkey.{domain}"
+    found = [r for r in records(ctx, name, "TXT") if txt(r) is UNKNOWN or "p=" in str(txt(r))]
+    if found:
+        return iter(())
+    return iter([Finding(f"BYODKIM identity {domain} has no public key record {name} (TXT \"v=DKIM1; k=rsa; "
+                         "p=...\"): receivers cannot verify its signatures", urn=identity.urn, name=identity.name)])
+
+
 def _dkim(ctx: Ctx) -> Iterator[Finding]:
     all_records = of_type(ctx.resources or [], DNS_RECORD)
     for domain, identity in sending_domains(ctx):
+        own_key = _byodkim(ctx, domain, identity)
+        if own_key is not None:
+            yield from own_key
+            continue
         sources = dkim_sources(ctx, domain, identity)
         states = [(r, dkim_state(r, domain, sources)) for r in all_records]
         for record, state in states:

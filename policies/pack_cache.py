@@ -26,8 +26,9 @@ from pack_runtime import check_cancelled
 
 DEFAULT_AUTH_PREFIXES = ["/admin", "/account", "/api", "/login", "/logout", "/dashboard"]
 DEFAULT_SESSION_COOKIES = ["session", "sessionid"]
-DEFAULT_STATIC_PREFIXES = ["/assets/", "/static/", "/_next/static/", "/build/", "/dist/", "/images/", "/img/",
-                           "/fonts/", "/css/", "/js/", "/media/", "/favicon"]
+DEFAULT_STATIC_PREFIXES = ["/assets/", "/static/", "/_next/static/", "/_nuxt/", "/_astro/", "/build/", "/dist/",
+                           "/public/", "/images/", "/img/", "/fonts/", "/css/", "/js/", "/media/", "/favicon",
+                           "/wp-content/themes/", "/wp-includes/"]
 STATIC_EXTENSIONS = frozenset({
     "css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp", "woff",
     "woff2", "ttf", "otf", "eot", "mp4", "webm", "mp3", "ogg", "wasm",

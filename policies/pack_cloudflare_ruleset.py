@@ -21,7 +21,6 @@ from pack_cache import (
 )
 from pack_common import (
     ACCESS_APP,
-    ADVISORY,
     INTERNAL_LABELS_CONFIG,
     MANDATORY,
     RULESET,
@@ -389,7 +388,7 @@ RULESET_RULES = [
         name="cloudflare-ruleset-configure-rate-limit-threshold",
         description="A rate limit's threshold and period must be able to trigger: a limit far above what one "
                     "client sends, or no threshold at all, protects nothing.",
-        severity=Severity.LOW, level=ADVISORY, types=(RULESET,), check=_rate_limit_threshold,
+        severity=Severity.MEDIUM, level=MANDATORY, types=(RULESET,), check=_rate_limit_threshold,
         applies=_is_phase("http_ratelimit"),
         remediation="Set requestsPerPeriod and period to what one client legitimately sends (e.g. 5 login "
                     "attempts per 60 s).",

@@ -16,7 +16,6 @@ from typing import Any
 from pack_common import (
     ACCESS_APP,
     ACCESS_POLICY,
-    ADVISORY,
     DNS_RECORD,
     INTERNAL_LABELS_CONFIG,
     MANDATORY,
@@ -89,10 +88,18 @@ def _access_coverage(ctx: Ctx) -> Iterator[Finding]:
         patterns += hosts
         some_unknown = some_unknown or unknown
     for host, record in sorted(internal.items()):
-        if any(wildcard_match(p, host) for p in patterns) or some_unknown:
+        if any(_covers(p, host) for p in patterns) or some_unknown:
             continue  # covered, or an application whose domain is not known yet may cover it
         yield Finding(f"internal hostname {host} has no Access application: anyone on the internet reaches it",
                       urn=getattr(record, "urn", None), name=getattr(record, "name", None))
+
+
+def _covers(pattern: str, host: str) -> bool:
+    """An application host pattern covers a record name; a relative name (`admin`, no zone) matches the
+    pattern's first label."""
+    if "." not in host:
+        return pattern.split(".", 1)[0] in (host, "*")
+    return wildcard_match(pattern, host)
 
 
 # ---------------------------------------------------------------------------------------------- policies
@@ -113,19 +120,27 @@ def _internal_apps(ctx: Ctx) -> list[tuple[Any, list[str]]]:
 
 def _policies_of(ctx: Ctx, app: Any) -> list[tuple[str, Any]]:
     """(label, policy props) of an application: its inline policies, and the policy resources it (or its
-    `policies` input) depends on, or that depend on it."""
+    `policies` input) depends on or that depend on it; when it refers to policies by an id that resolves to
+    none of them, every policy resource no other application claims."""
     out: list[tuple[str, Any]] = []
-    by_urn = {p.urn: p for p in of_type(ctx.resources or [], ACCESS_POLICY)}
-    linked = {d.urn for deps in app.property_dependencies.values() for d in deps}
-    linked |= {d.urn for d in app.dependencies or []}
-    for i, inline in enumerate(items(app.props, "policies")):
+    policies = of_type(ctx.resources or [], ACCESS_POLICY)
+    refs = items(app.props, "policies")
+    for i, inline in enumerate(refs):
         if inline is not UNKNOWN and (peek(inline, "decision") or peek(inline, "includes")):
             out.append((str(peek(inline, "name", default="") or f"policy {i}"), inline))
-    for urn, policy in by_urn.items():
-        depends = any(d.urn == app.urn for deps in policy.property_dependencies.values() for d in deps)
-        if urn in linked or depends:
-            out.append((label(policy.props, policy.name), policy.props))
+    linked = [p for p in policies if _linked(app, p)]
+    by_id = any(r is UNKNOWN or peek(r, "id") is not None for r in refs)
+    if by_id and not linked:
+        claimed = {p.urn for other in of_type(ctx.resources or [], ACCESS_APP) if other.urn != app.urn
+                   for p in policies if _linked(other, p)}
+        linked = [p for p in policies if p.urn not in claimed]
+    out += [(label(p.props, p.name), p.props) for p in linked]
     return out
+
+
+def _linked(app: Any, policy: Any) -> bool:
+    deps = {d.urn for ds in app.property_dependencies.values() for d in ds} | {d.urn for d in app.dependencies or []}
+    return policy.urn in deps or any(d.urn == app.urn for ds in policy.property_dependencies.values() for d in ds)
 
 
 _ANY_IP = re.compile(r"^(0\.0\.0\.0/0|::/0)$")
@@ -190,7 +205,7 @@ def duration_hours(text: str) -> float | None:
 
 
 def _session_duration(ctx: Ctx) -> Iterator[Finding]:
-    limit = float(ctx.setting("maxSessionHours", 24))
+    limit = float(ctx.setting("maxSessionHours", 48))
     subjects = [(app, "application", app.props) for app in of_type(ctx.resources or [], ACCESS_APP)]
     subjects += [(p, "policy", p.props) for p in of_type(ctx.resources or [], ACCESS_POLICY)]
     for resource, kind, props in subjects:
@@ -236,11 +251,11 @@ ZEROTRUST_RULES = [
     ),
     stack_rule(
         name="cloudflare-zerotrust-accessapplication-configure-session-duration",
-        description="Access sessions should end within a working day, so a lost device or a leaver does not "
-                    "stay signed in for weeks.",
-        severity=Severity.MEDIUM, level=ADVISORY, check=_session_duration, types=(ACCESS_APP, ACCESS_POLICY),
+        description="Access sessions must not last far beyond a working day (48 h by default), so a lost "
+                    "device or a leaver does not stay signed in for weeks.",
+        severity=Severity.MEDIUM, level=MANDATORY, check=_session_duration, types=(ACCESS_APP, ACCESS_POLICY),
         remediation='Set session_duration to "24h" or less (e.g. "8h") on the application and its policies.',
-        config={"maxSessionHours": {"type": "number", "default": 24, "minimum": 0,
+        config={"maxSessionHours": {"type": "number", "default": 48, "minimum": 0,
                                     "description": "The longest Access session accepted, in hours."}},
     ),
 ]

@@ -423,9 +423,11 @@ def stack_hosts(resources: Iterable[Any], labels: list[str], configured: Iterabl
     names = [n for n in (record_name(r) for r in records) if n]
     if not zones:
         zones = sorted({".".join(n.split(".")[-2:]) for n in names if n.count(".") >= 1})
+    names = [n if "." in n else f"{n}.{zones[0]}" if zones and n != "@" else n for n in names]
     internal = {str(h).lower().rstrip(".") for h in configured}
-    internal |= {n for r, n in ((r, record_name(r)) for r in records) if n and (marked_internal(r) or
-                                                                               is_internal_name(n, labels))}
+    for record, name in zip(records, (record_name(r) for r in records), strict=True):
+        if name and (marked_internal(record) or is_internal_name(name, labels)):
+            internal.add(name if "." in name or not zones else f"{name}.{zones[0]}")
     conventional = {f"{label}.{zone}" for zone in zones[:3] for label in labels} - internal
     public = [n for n in names if n not in internal and not n.startswith("*")]
     first = [h for zone in zones[:2] for h in (zone, f"www.{zone}")]

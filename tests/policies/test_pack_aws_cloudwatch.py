@@ -16,7 +16,6 @@ from tests.policies.fixtures import (
     TOPIC_ARN,
     TOPIC_RES,
     UNKNOWN,
-    A,
     Case,
     Cases,
     M,
@@ -108,12 +107,12 @@ case(MISSING, "pass_app_alarm_may_ignore_missing_data", [alarm("errors", treatMi
                                                          SUB_RES])
 case(SLOW, "pass_uptime_fires_in_minutes", [alarm("up", **UPTIME, treatMissingData="breaching"), TOPIC_RES, SUB_RES])
 case(SLOW, "fail_uptime_needs_hours", [alarm("up", **{**UPTIME, "period": 3600, "evaluationPeriods": 6},
-                                             treatMissingData="breaching"), TOPIC_RES, SUB_RES], {(SLOW, A, "up")})
+                                             treatMissingData="breaching"), TOPIC_RES, SUB_RES], {(SLOW, M, "up")})
 case(SLOW, "fail_uptime_metric_query_needs_a_day", [alarm("up", namespace=None, metricName=None, evaluationPeriods=24,
                                                           treatMissingData="breaching", metricQueries=[{
                                                               "id": "m", "returnData": True, "metric": {
                                                                   **ROUTE53, "period": 3600, "stat": "Minimum"}}]),
-                                                    TOPIC_RES, SUB_RES], {(SLOW, A, "up")})
+                                                    TOPIC_RES, SUB_RES], {(SLOW, M, "up")})
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASES.ids())

@@ -110,13 +110,23 @@ case(DKIM, "fail_dkim_token_mismatch", sending_domain(dkim2=record(
     {(DKIM, M, "dkim2"), (DKIM, M, "identity")})
 
 
+def tlv(tag: int, body: bytes) -> bytes:
+    n = len(body)
+    head = bytes([n]) if n < 128 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes(
+        (n.bit_length() + 7) // 8, "big")
+    return bytes([tag]) + head + body
+
+
+def rsa_private(bits: int) -> str:
+    """A PKCS#1 RSAPrivateKey (version, n, e, ... as zeros) whose modulus has `bits` bits, base64 as SES
+    BYODKIM takes it."""
+    modulus = (1 << (bits - 1)) | 1
+    ints = [b"\x00", b"\x00" + modulus.to_bytes(bits // 8, "big"), b"\x01\x00\x01"] + [b"\x01"] * 6
+    return base64.b64encode(tlv(0x30, b"".join(tlv(0x02, i) for i in ints))).decode()
+
+
 def rsa_spki(bits: int) -> str:
     """A DER SubjectPublicKeyInfo of an RSA key whose modulus has `bits` bits, base64 (what p= holds)."""
-    def tlv(tag: int, body: bytes) -> bytes:
-        n = len(body)
-        head = bytes([n]) if n < 128 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes(
-            (n.bit_length() + 7) // 8, "big")
-        return bytes([tag]) + head + body
     modulus = (1 << (bits - 1)) | 1
     key = tlv(0x30, tlv(0x02, b"\x00" + modulus.to_bytes(bits // 8, "big")) + tlv(0x02, b"\x01\x00\x01"))
     algorithm = tlv(0x30, tlv(0x06, bytes.fromhex("2a864886f70d010101")) + b"\x05\x00")
@@ -138,6 +148,19 @@ def easy_dkim(length: str) -> dict:
 
 case(KEY, "fail_easy_dkim_rsa_1024", [easy_dkim("RSA_1024_BIT")], {(KEY, M, "id")})
 case(KEY, "pass_easy_dkim_rsa_2048", [easy_dkim("RSA_2048_BIT")])
+
+
+def byodkim(bits: int, public_key: bool = True) -> list[dict]:
+    """A BYODKIM sending domain: its own private key on the identity, its public key at the selector."""
+    identity = res(IDENTITY, "identity", {"emailIdentity": "example.com", "dkimSigningAttributes": {
+        "domainSigningSelector": "s1", "domainSigningPrivateKey": rsa_private(bits)}})
+    overrides: dict = {f"dkim{i}": None for i in range(3)}
+    return sending_domain(identity=identity, **overrides, key=dkim_txt("key", bits) if public_key else None)
+
+
+case(KEY, "fail_byodkim_private_key_1024", byodkim(1024), {(KEY, M, "identity"), (KEY, M, "key")})
+case(KEY, "pass_byodkim_private_key_2048", byodkim(2048))
+case(DKIM, "fail_byodkim_without_public_key", byodkim(2048, public_key=False), {(DKIM, M, "identity")})
 
 
 

@@ -11,7 +11,6 @@ import pytest
 from launchready.plan.policy import PolicyPackClient
 from tests.policies.fixtures import (
     ZONE,
-    A,
     Case,
     Cases,
     M,
@@ -247,8 +246,8 @@ case(RATE_LOG, "pass_rate_limit_blocks", [limits("r", limit("login"))])
 case(RATE_LOG, "fail_rate_limit_only_logs", [limits("r", limit("login", action="log"))], {(RATE_LOG, M, "r")})
 case(RATE, "pass_rate_limit_threshold_sane", [limits("r", limit("login", requests=100, period=10))])
 case(RATE, "fail_rate_limit_threshold_huge", [limits("r", limit("login", requests=1_000_000, period=10))],
-     {(RATE, A, "r")})
-case(RATE, "fail_rate_limit_no_threshold", [limits("r", limit("login", requests=0))], {(RATE, A, "r")})
+     {(RATE, M, "r")})
+case(RATE, "fail_rate_limit_no_threshold", [limits("r", limit("login", requests=0))], {(RATE, M, "r")})
 case(RATE, "pass_rate_limit_threshold_by_config", [limits("r", limit("login", requests=10_000, period=10))],
      config={RATE: {"maxRequestsPerSecond": 2000}})
 

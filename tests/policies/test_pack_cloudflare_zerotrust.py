@@ -117,16 +117,35 @@ case(PUBLIC_DOMAIN, "pass_policy_named_gmail_address", protected(policy("one", i
 case(PUBLIC_DOMAIN, "fail_policy_extra_public_domain_by_config", protected(policy("p", includes=[
     {"emailDomain": {"domain": "mailinator.com"}}])), {(PUBLIC_DOMAIN, M, "admin-app")},
     config={PUBLIC_DOMAIN: {"publicEmailDomains": ["mailinator.com"]}})
+# a record named relative to its zone ("admin"), as the Cloudflare API also accepts
+case(ACCESS, "pass_relative_admin_name_with_app", [record("rel", "admin", "CNAME", "a.fly.dev", proxied=True),
+                                                   app("admin-app", "admin.example.com")])
+case(ACCESS, "fail_relative_admin_name_without_app", [record("rel", "admin", "CNAME", "a.fly.dev", proxied=True),
+                                                      app("www-app", "www.example.com")], {(ACCESS, M, "rel")})
+
+
+def by_id_only(policy_res: dict[str, Any]) -> list[dict[str, Any]]:
+    """The application refers to the policy by a literal id; the resources carry no dependency."""
+    return [record("admin", "admin.example.com", "CNAME", "admin.fly.dev", proxied=True),
+            app("admin-app", "admin.example.com", policies=[{"id": "f1a2b3c4d5", "precedence": 1}]), policy_res]
+
+
+case(OPEN, "fail_policy_by_literal_id_bypass", by_id_only(policy("open", decision="bypass",
+                                                                 includes=[{"everyone": {}}])),
+     {(OPEN, M, "admin-app")})
+case(OPEN, "pass_policy_by_literal_id_org_domain", by_id_only(policy("staff")))
+
 case(SESSION, "pass_session_eight_hours", [app("a", "admin.example.com", sessionDuration="8h"),
                                            record("admin", "admin.example.com", "CNAME", "x.fly.dev", proxied=True)])
 case(SESSION, "fail_session_a_month", [app("a", "admin.example.com", sessionDuration="730h"),
                                        record("admin", "admin.example.com", "CNAME", "x.fly.dev", proxied=True)],
-     {(SESSION, A, "a")})
-case(SESSION, "fail_policy_session_a_week", [policy("p", sessionDuration="168h0m")], {(SESSION, A, "p")})
+     {(SESSION, M, "a")})
+case(SESSION, "fail_policy_session_a_week", [policy("p", sessionDuration="168h0m")], {(SESSION, M, "p")})
 case(SESSION, "pass_session_24h_or_minutes", [policy("p", sessionDuration="90m"),
                                               app("b", "www.example.com/app", sessionDuration="24h")])
-case(SESSION, "pass_session_limit_by_config", [policy("p", sessionDuration="72h")],
-     config={SESSION: {"maxSessionHours": 72}})
+case(SESSION, "pass_session_limit_by_config", [policy("p", sessionDuration="96h")],
+     config={SESSION: {"maxSessionHours": 96}})
+case(SESSION, "pass_session_a_day_and_a_half", [policy("p", sessionDuration="36h")])
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASES.ids())
