@@ -30,8 +30,10 @@ CANARIES = st.one_of(
 )
 PLANTED_KEYS = st.sampled_from(["stripeKey", "dbPass", "notes", "key", "Environment", "databaseURL", "token",
                                 "purpose", "origin", "url", "owner"])
-ODD_VALUES = st.sampled_from([1.3, "308", 308, 10**30, True, None, [], {}, "x" * 300, "fanloöm.io", "*", -1,
-                              "https://fanloom.io", "fanloom.io:8443", "2024-01-01", "", " ", "[secret]"])
+ODD_VALUES: st.SearchStrategy[Any] = st.sampled_from([
+    1.3, "308", 308, 10**30, True, None, [], {}, "x" * 300, "fanloöm.io", "*", -1,
+    "https://fanloom.io", "fanloom.io:8443", "2024-01-01", "", " ", "[secret]",
+])
 
 
 def _base(repo_root: Path, stack: str) -> dict[str, Any]:
