@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from launchready.stackyaml import MAX_BYTES, MAX_DEPTH, YamlProblem, YamlRefused, load
 
@@ -157,3 +159,17 @@ def test_deep_flow_nesting_is_refused_before_the_scanner_slows_down() -> None:
 def test_brackets_in_words_quotes_and_comments_open_nothing() -> None:
     text = "".join(f"k{i}: a[b  # {'[' * 80}\n" for i in range(80)) + "q: '" + "{" * 80 + "'\n"
     assert load(text.encode()).value["q"] == "{" * 80
+
+
+_BITS = st.sampled_from(["&a ", "*a", "<<: *a", "!!binary ", "!!set ", "!x ", "[", "]", "{", "}", ": ", "- ", "? ",
+                         "---\n", "'", '"', "\\", "\t", "# c", "|\n", ">\n", "\n", "  ", "0x1F", "1e999", "~", "k",
+                         "2024-01-01", "\ufeff", "\x00", "é", "9" * 25, "%YAML 1.1\n", "!!python/name:os.system "])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.one_of(st.binary(max_size=400), st.lists(_BITS, max_size=40).map(lambda b: "".join(b).encode())))
+def test_any_bytes_load_or_are_refused_with_a_location(data: bytes) -> None:
+    try:
+        load(data)
+    except YamlRefused as exc:
+        assert exc.problems and all(p.line >= 1 and p.column >= 1 and p.message for p in exc.problems)
