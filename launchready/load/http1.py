@@ -67,7 +67,7 @@ def split_url(url: str) -> tuple[Origin, str]:
     return Origin(parts.scheme, parts.hostname, port), target
 
 
-def _head(data: bytes) -> tuple[int, list[tuple[str, str]]]:
+def _head(data: bytes) -> tuple[str, int, list[tuple[str, str]]]:
     lines = data.decode("latin-1").split("\r\n")
     status = lines[0].split(" ", 2)
     if len(status) < 2 or not status[0].startswith("HTTP/1.") or not status[1].isdigit():
@@ -80,7 +80,7 @@ def _head(data: bytes) -> tuple[int, list[tuple[str, str]]]:
         if not sep:
             raise ProtocolError("bad header line")
         items.append((name.strip(), value.strip()))
-    return int(status[1]), items
+    return status[0], int(status[1]), items
 
 
 async def _chunked(reader: asyncio.StreamReader) -> bytes:
@@ -117,9 +117,11 @@ class Pool:
             head = await reader.readuntil(b"\r\n\r\n")
         except asyncio.LimitOverrunError:
             raise ProtocolError("response head over 64 KiB") from None
-        status, items = _head(head[:-4])
+        version, status, items = _head(head[:-4])
         headers = Headers(items)
-        keep = (headers.get("connection") or "").lower() != "close"
+        connection = (headers.get("connection") or "").lower()
+        # HTTP/1.1 keeps the connection unless told otherwise; HTTP/1.0 (http.server's default) closes it
+        keep = connection != "close" if version == "HTTP/1.1" else connection == "keep-alive"
         if method == "HEAD" or status in (204, 304) or 100 <= status < 200:
             body = b""
         elif (headers.get("transfer-encoding") or "").lower().endswith("chunked"):

@@ -5,7 +5,9 @@ closed, repeated Set-Cookie headers, garbage instead of HTTP, and TLS (trustme c
 from __future__ import annotations
 
 import asyncio
+import http.server
 import ssl
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -113,3 +115,34 @@ def test_tls_verifies_the_certificate_against_the_hostname() -> None:
         server.close()
 
     asyncio.run(main())
+
+
+def test_a_stdlib_http_server_as_users_write_one_http_1_0_without_content_length() -> None:
+    """BaseHTTPRequestHandler answers HTTP/1.0 and closes; this handler sends no Content-Length either."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Set-Cookie", "sid=abc; HttpOnly")
+            self.end_headers()
+            self.wfile.write(b"hello from http.server")
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        async def main() -> None:
+            pool = Pool()
+            for _ in range(3):
+                response, body = await pool.request("GET", f"http://127.0.0.1:{server.server_port}/", {}, None)
+                assert (response.status_code, body) == (200, b"hello from http.server")
+                assert response.headers.get_list("Set-Cookie") == ["sid=abc; HttpOnly"]
+            assert not any(pool.idle.values())  # HTTP/1.0: nothing kept for reuse
+
+        asyncio.run(main())
+    finally:
+        server.shutdown()
+        server.server_close()
