@@ -11,6 +11,7 @@ from typing import Any
 
 from launchready.adopt.changes import WEB_TYPES, ConfigChanges
 from launchready.adopt.declared import DNS_RECORD, Declared
+from launchready.adopt.diff import record_changes
 from launchready.adopt.model import (
     ADDED,
     ADOPTED,
@@ -28,7 +29,6 @@ from launchready.adopt.records import (
     is_dkim_of_ses,
     is_dmarc,
     is_spf,
-    normal_content,
     record_key,
     relative_label,
 )
@@ -37,19 +37,6 @@ from launchready.plan.runner import PlannedResource
 
 def record_import_id(zone_id: str, record_id: str) -> str:
     return f"{zone_id}/{record_id}"  # pulumi_cloudflare DnsRecord: `<zone_id>/<dns_record_id>`
-
-
-def _changes(live: LiveRecord, declared: LiveRecord, with_content: bool) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    if with_content and normal_content(live.type, live.content) != normal_content(declared.type, declared.content):
-        out["content"] = {"live": live.content, "declared": declared.content}
-    if live.proxied != declared.proxied:
-        out["proxied"] = {"live": live.proxied, "declared": declared.proxied}
-    if live.ttl != declared.ttl:
-        out["ttl"] = {"live": live.ttl, "declared": declared.ttl}
-    if live.priority != declared.priority and live.type in ("MX", "SRV"):
-        out["priority"] = {"live": live.priority, "declared": declared.priority}
-    return out
 
 
 class _Matcher:
@@ -96,7 +83,7 @@ class _Matcher:
                 self._take(res)
                 status = ADDED if key in self.changes.added else ADOPTED
                 why = "added to the stack config, imported" if status == ADDED else "declared by the program"
-                return self._result(rec, status, why, res, _changes(rec, dec, with_content=False))
+                return self._result(rec, status, why, res, record_changes(rec, dec, with_content=False))
         if is_dkim_of_ses(rec) and rec.name in self.dkim_order and self.dkim_order[rec.name].urn not in self.used:
             res = self.dkim_order[rec.name]
             self._take(res)
@@ -108,7 +95,7 @@ class _Matcher:
                                              and rec.name == self._mail_from_name())):
                 self._take(res)
                 return self._result(rec, ADOPTED, "the program's own record of this name: adopted, then "
-                                    "updated to the declared content", res, _changes(rec, dec, with_content=True))
+                                    "updated to the declared content", res, record_changes(rec, dec, with_content=True))
         for res, dec in free + [p for p in self.pool if p not in free]:
             if dec.name == rec.name and dec.type in WEB_TYPES and rec.type in WEB_TYPES:
                 return self._conflict(rec, dec, res, second=res.urn in self.used)

@@ -13,6 +13,7 @@ from typing import Any
 
 from components.config import ConfigError, Problem, StackConfig
 from launchready.adopt import importfile
+from launchready.adopt.diff import current_changes
 from launchready.adopt.model import AdoptError
 
 
@@ -49,14 +50,15 @@ def plan_adoption(root: Path, stack: str, config: StackConfig, resources: list[A
     except AdoptError as exc:
         raise _problem(path, stack, exc) from None
     saved = _saved(root, stack)
+    by_urn = {r.urn: r for r in resources}
     out: dict[str, dict[str, Any]] = {}
     for urn, import_id in ids.items():
-        seen = saved.get(urn, {})
-        same_id = seen.get("importId") == import_id
+        seen = saved.get(urn, {}) if saved.get(urn, {}).get("importId") == import_id else {}
+        live = seen.get("live")
+        now = current_changes(by_urn[urn].type, live, by_urn[urn].inputs)  # against today's stack file
         out[urn] = {"importId": import_id,
-                    "adoption": {"changes": seen.get("changes", {}) if same_id else {},
-                                 "live": seen.get("live") if same_id else None,
-                                 "protect": bool(seen.get("protect")) if same_id else False}}
+                    "adoption": {"changes": now if now is not None else seen.get("changes", {}),
+                                 "live": live, "protect": bool(seen.get("protect"))}}
     return out
 
 

@@ -15,34 +15,13 @@ from launchready.adopt.declared import (
     ZONE_SETTING,
     Declared,
 )
+from launchready.adopt.diff import setting_changes
 from launchready.adopt.model import LiveAws, LiveZone, ResourceAdoption
 from launchready.plan.runner import PlannedResource
 
 
 def _adoption(res: PlannedResource, import_id: str, **kw: Any) -> ResourceAdoption:
     return ResourceAdoption(res.urn, res.type, res.name, res.parent, res.provider, import_id, **kw)
-
-
-def _plain(value: Any) -> Any:
-    """Numbers as the API and the wire both mean them: 31536000.0 and 31536000 are the same value."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _setting_changes(live: Any, declared: Any) -> dict[str, dict[str, Any]]:
-    live, declared = _plain(live), _plain(declared)
-    if isinstance(live, dict) and isinstance(declared, dict):
-        out: dict[str, dict[str, Any]] = {}
-        for key in sorted(set(declared)):
-            sub = _setting_changes(live.get(key), declared[key])
-            out.update({f"{key}.{k}" if k != "value" else key: v for k, v in sub.items()})
-        return out
-    return {} if live == declared else {"value": {"live": live, "declared": declared}}
 
 
 def zone_settings(declared: Declared, zone: LiveZone) -> list[ResourceAdoption]:
@@ -56,7 +35,7 @@ def zone_settings(declared: Declared, zone: LiveZone) -> list[ResourceAdoption]:
             continue
         live = zone.settings.get(setting)
         out.append(_adoption(res, import_id, live={"value": live},
-                             changes=_setting_changes(live, res.inputs.get("value"))))
+                             changes=setting_changes(live, res.inputs.get("value"))))
     return out
 
 

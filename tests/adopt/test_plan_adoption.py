@@ -85,3 +85,17 @@ def test_a_stale_or_unknown_entry_is_a_clear_error(
     assert code == 2
     assert expected in err and "import-prod.json" in err and "launchready adopt --stack prod" in err
     assert "Traceback" not in err
+
+
+def test_what_will_change_follows_the_stack_file_edited_after_adopt(
+    adopted: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = adopted / "Pulumi.prod.yaml"
+    path.write_text(path.read_text().replace("  launchready:cache:\n",
+                                             "  launchready:tls:\n    minVersion: \"1.3\"\n  launchready:cache:\n"))
+    code, plan, _ = plan_json(adopted, capsys)
+    assert code == 0
+    tls = next(r for r in plan["resources"] if r["name"] == "setting-min-tls-version")
+    assert tls["adoption"]["changes"] == {"value": {"live": "1.0", "declared": "1.3"}}
+    www = next(r for r in plan["resources"] if r["name"] == "www-cname")
+    assert www["adoption"]["changes"] == {}  # live and declared agree
