@@ -79,14 +79,23 @@ class Step(Model):
     form: dict[str, str] | None = Field(None, description="A form-encoded body.")
     body: str | None = Field(None, description="A raw body (with a Content-Type header).")
     expect: list[int] = Field(default_factory=lambda: list(range(200, 300)),
-                              description="Expected status code(s); default any 2xx.")
+                              description="Expected status code(s) or classes (2xx); default any 2xx.")
     capture: dict[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")], Capture] = Field(
         default_factory=dict, description="Values taken from the response for later steps.")
 
     @field_validator("expect", mode="before")
     @classmethod
     def _expect(cls, value: Any) -> Any:
-        return [value] if isinstance(value, int | str) else value
+        """`200`, `[200, 201]`, or a class such as `2xx` (any 200-299)."""
+        items = value if isinstance(value, list) else [value]
+        out: list[Any] = []
+        for item in items:
+            if isinstance(item, str) and re.fullmatch(r"[1-5][xX][xX]", item.strip()):
+                first = int(item.strip()[0]) * 100
+                out += range(first, first + 100)
+            else:
+                out.append(item)
+        return out
 
     @field_validator("method", mode="before")
     @classmethod
@@ -114,7 +123,7 @@ class Step(Model):
     def _codes(cls, value: list[int]) -> list[int]:
         bad = [c for c in value if not 100 <= c <= 599]
         if bad or not value:
-            raise ValueError("status codes are 100-599, e.g. expect: 200 or expect: [200, 201]")
+            raise ValueError("status codes are 100-599, e.g. expect: 200, expect: [200, 201] or expect: 2xx")
         return value
 
     @model_validator(mode="after")

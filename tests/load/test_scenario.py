@@ -30,6 +30,8 @@ def test_what_users_write_loosely_is_read_as_they_meant() -> None:
     step = sc.flows[0].steps[0]
     assert (step.method, step.expect, step.headers, step.form) == ("POST", [201], {"X-Retry": "3", "X-Debug": "true"},
                                                                    {"remember": "true"})
+    classes = parse_scenario(flows({"path": "/", "expect": ["2xx", 302]})).flows[0].steps[0].expect
+    assert classes == [*range(200, 300), 302]
     snake = parse_scenario({"flows": [{"name": "x", "route_class": "core", "steps": [{"name": "s", "path": "/"}]}]})
     assert snake.flows[0].route_class == "core"
 
