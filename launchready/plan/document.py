@@ -3,7 +3,8 @@
 Contract (extend, never rename): `stack`, `project`, `environment`, `resources[]` (each `urn`, `type`,
 `name`, `parent`, `custom`, `provider`, `inputs`, `dependencies`, `propertyDependencies`), `outputs`,
 `violations[]` (each `policy`, `enforcement`, `urn`, `message`, plus `severity`), `notes[]`, `summary`;
-`launchready plan --json` adds `root` and `stackFile` (the project root and stack file it used).
+`launchready plan --json` adds `root` and `stackFile` (the project root and stack file it used) and
+`paths` (the request paths, launchready.diagram.model).
 A resource that `import-<stack>.json` adopts also has `importId` and `adoption` (`changes`, `live`,
 `protect`); `summary.adopt` counts them. With the policy pack, each violation also has `remediation`,
 `policies[]` has one row per rule (`policy`, `type`, `enforcement`, `severity`, `evaluated` resources,

@@ -11,6 +11,7 @@ import asyncio
 import os
 import runpy
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,20 +151,36 @@ async def _resolve_outputs(outputs: dict[str, Any]) -> dict[str, Any]:
     return resolved
 
 
-def _usable_event_loop() -> None:
-    """Pulumi's runtime runs on `asyncio.get_event_loop()`; after an `asyncio.run()` elsewhere in the process
-    there is none (or a closed one) in this thread, so set a fresh one."""
+@contextmanager
+def _own_event_loop() -> Iterator[None]:
+    """Pulumi's runtime runs on `asyncio.get_event_loop()`. Each program run gets a loop of its own (so an
+    earlier `asyncio.run()` elsewhere in the process, which leaves none, does not matter); its leftover tasks
+    are cancelled, it is closed, and the thread's previous loop (or none) is current again."""
     try:
-        loop = asyncio.get_event_loop_policy().get_event_loop()
+        previous: asyncio.AbstractEventLoop | None = asyncio.get_event_loop_policy().get_event_loop()
     except RuntimeError:
-        loop = None
-    if loop is None or loop.is_closed():
-        asyncio.set_event_loop(asyncio.new_event_loop())
+        previous = None
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        yield
+    finally:
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.close()
+        asyncio.set_event_loop(previous if previous is not None and not previous.is_closed() else None)
 
 
 def run_program(stack_file: StackFile, root: Path, *, preview: bool = True) -> ProgramRun:
     """Run `<root>/__main__.py` for one stack under mocks. Exceptions from the program propagate."""
-    _usable_event_loop()
+    with _own_event_loop():
+        return _run_program(stack_file, root, preview=preview)
+
+
+def _run_program(stack_file: StackFile, root: Path, *, preview: bool) -> ProgramRun:
     region = str(stack_file.values.get("aws:region") or "us-east-1")
     mocks = PlanMocks(default_region=region)
     monitor = CapturingMonitor(mocks)
