@@ -3,8 +3,6 @@ compare every MetricAlarm it declares (name and region) with `declared_alarms`."
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,19 +12,7 @@ from launchready.plan.runner import run_program
 from launchready.stackfile import load_stack_config, read_stack_file
 
 
-@pytest.fixture
-def event_loop_for_pulumi() -> Iterator[None]:
-    """Pulumi's mocks use asyncio.get_event_loop(), which fails once an earlier test's asyncio.run() left the
-    main thread without a loop."""
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    yield
-    asyncio.set_event_loop(None)
-    loop.close()
-
-
 @pytest.mark.parametrize("stack", ["staging", "prod"])
-@pytest.mark.usefixtures("event_loop_for_pulumi")
 def test_declared_alarms_are_exactly_the_programs_metric_alarms(stack: str, repo_root: Path) -> None:
     sf = read_stack_file(stack, repo_root)
     program = run_program(sf, repo_root)
