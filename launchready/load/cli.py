@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     progress = TerminalProgress()
     try:
-        result = run_load(target.stack, base_url or "the stack's hostnames", plans, profile, values,
+        result = run_load(target.stack, base_url, plans, profile, values,
                           progress if progress.enabled else None, ca_bundle=ca_bundle)
     finally:
         progress.finish()

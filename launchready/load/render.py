@@ -41,7 +41,8 @@ def _flow_block(flow: FlowResult) -> list[str]:
 
 def render_text(result: RunResult) -> str:
     total = result.total
-    lines = [f"load against {result.origin} (stack {result.stack}): rate {result.rate:g}/s after a "
+    where = result.origin or ", ".join(dict.fromkeys(f.origin for f in result.flows))
+    lines = [f"load against {where} (stack {result.stack}): rate {result.rate:g}/s after a "
              f"{result.ramp_seconds:g}s ramp, held {result.hold_seconds:g}s, at most {result.max_in_flight} "
              "in flight", ""]
     for flow in result.flows:
@@ -62,7 +63,7 @@ def render_text(result: RunResult) -> str:
 def render_markdown(result: RunResult) -> str:
     lines = [f"### Load test: stack `{result.stack}` ({'passed' if result.passed else 'failed'})", "",
              f"{result.rate:g} iterations/s after a {result.ramp_seconds:g} s ramp, held {result.hold_seconds:g} s "
-             f"against `{result.origin}`.", "",
+             f"against `{result.origin or ', '.join(dict.fromkeys(f.origin for f in result.flows))}`.", "",
              "| flow | route class | requests | errors | p50 | p95 | p99 | p95 limit | result |",
              "|---|---|---:|---:|---:|---:|---:|---:|---|"]
     for flow in result.flows:

@@ -80,7 +80,8 @@ class FlowResult:
 @dataclass
 class RunResult:
     stack: str
-    origin: str
+    #: --base-url when given (every flow went there); None: each flow went to its stack hostname
+    origin: str | None
     rate: float
     ramp_seconds: float
     hold_seconds: float

@@ -158,7 +158,7 @@ class _Run:
         return loop.time() - t0
 
 
-def run_load(stack: str, origin_label: str, plans: list[FlowPlan], profile: LoadProfile, values: dict[str, str],
+def run_load(stack: str, base_url: str | None, plans: list[FlowPlan], profile: LoadProfile, values: dict[str, str],
              progress: ProgressCallback | None = None, *, ca_bundle: str | None = None) -> RunResult:
     """Run the flows and return what was measured. Blocks for at most ramp + hold + timeoutSeconds."""
     run = _Run(plans, profile, values, ssl.create_default_context(cafile=ca_bundle) if ca_bundle else None)
@@ -168,6 +168,6 @@ def run_load(stack: str, origin_label: str, plans: list[FlowPlan], profile: Load
         asyncio.run(run.run(progress))
     except KeyboardInterrupt:  # Ctrl-C: what was measured so far is still reported (and fails the run)
         interrupted = True
-    return RunResult(stack, origin_label, profile.rate, profile.ramp_seconds, profile.hold_seconds,
+    return RunResult(stack, base_url, profile.rate, profile.ramp_seconds, profile.hold_seconds,
                      profile.max_in_flight, run.results, duration_seconds=time.monotonic() - started,
                      peak_in_flight=run.peak, late_starts=run.late, interrupted=interrupted)
