@@ -150,38 +150,50 @@ def read_records(client: cloudflare.Cloudflare, zone_id: str) -> list[LiveRecord
     return _call("listing the DNS records", "Zone > DNS > Read", fetch)
 
 
-def read_rulesets(client: cloudflare.Cloudflare, zone_id: str) -> list[LiveRuleset]:
-    def fetch() -> list[LiveRuleset]:
-        out = []
-        for item in client.rulesets.list(zone_id=zone_id):
-            raw = item.to_dict()
-            out.append(LiveRuleset(str(raw.get("id", "")), str(raw.get("name", "")), str(raw.get("kind", "")),
-                                   str(raw.get("phase", ""))))
-        return out
+def _soft(what: str, permission: str, fn: Callable[[], T], consequence: str, warnings: list[str]) -> T | None:
+    """A read adopt can do without: a 403 or 404 becomes a warning (what failed, the fix, what it means)."""
+    try:
+        return fn()
+    except (cloudflare.PermissionDeniedError, cloudflare.NotFoundError) as exc:
+        if _codes(exc) & _BAD_TOKEN_CODES:
+            raise _explain(exc, what, permission) from None
+        warnings.append(f"{_explain(exc, what, permission)}; {consequence}")
+        return None
+    except cloudflare.APIError as exc:
+        raise _explain(exc, what, permission) from None
 
-    return _call("listing the zone's rulesets", "read access to the zone's rulesets (e.g. Zone WAF Read, "
-                 "Single Redirect Rules Read, Cache Rules Read)", fetch)
+
+def _rulesets(client: cloudflare.Cloudflare, zone_id: str) -> list[LiveRuleset]:
+    out = []
+    for item in client.rulesets.list(zone_id=zone_id):
+        raw = item.to_dict()
+        out.append(LiveRuleset(str(raw.get("id", "")), str(raw.get("name", "")), str(raw.get("kind", "")),
+                               str(raw.get("phase", ""))))
+    return out
 
 
-def read_settings(client: cloudflare.Cloudflare, zone_id: str, setting_ids: Iterable[str]) -> dict[str, Any]:
+def _settings(client: cloudflare.Cloudflare, zone_id: str, setting_ids: Iterable[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for setting in sorted(set(setting_ids)):
-        got = _call(f"reading the zone setting {setting}", "Zone > Zone Settings > Read",
-                    lambda s=setting: client.zones.settings.get(s, zone_id=zone_id))  # type: ignore[misc]
+        got = client.zones.settings.get(setting, zone_id=zone_id)
         raw = got.to_dict() if got is not None and hasattr(got, "to_dict") else {}
         out[setting] = raw.get("value")
     return out
 
 
 def read_zone(client: cloudflare.Cloudflare, zone_id: str, setting_ids: Iterable[str]) -> LiveZone:
-    zone = _call(f"reading the zone {zone_id}", "Zone > Zone > Read (or launchready:zone.zoneId is not a zone this "
-                 "token covers)", lambda: client.zones.get(zone_id=zone_id))
-    name = fqdn(str(getattr(zone, "name", "") or ""))
-    return LiveZone(
-        zone_id=zone_id,
-        name=name,
-        source="api",
-        records=read_records(client, zone_id),
-        rulesets=read_rulesets(client, zone_id),
-        settings=read_settings(client, zone_id, setting_ids),
-    )
+    """The records (a token without DNS read is an error), then what adopt can do without: the zone's name
+    (to check the zone id), its rulesets and its settings (a 403/404 there is a warning)."""
+    records = read_records(client, zone_id)
+    warnings: list[str] = []
+    zone = _soft(f"reading the zone {zone_id}", "Zone > Zone > Read", lambda: client.zones.get(zone_id=zone_id),
+                 "the zone's name is not checked against launchready:zone.domain", warnings)
+    rulesets = _soft("listing the zone's rulesets", "read access to the zone's rulesets (e.g. Zone WAF Read, "
+                     "Single Redirect Rules Read, Cache Rules Read)", lambda: _rulesets(client, zone_id),
+                     "existing entry-point rulesets are not in the import file, and the first pulumi up fails "
+                     "on every phase that already has one", warnings)
+    settings = _soft("reading the zone settings", "Zone > Zone Settings > Read",
+                     lambda: _settings(client, zone_id, setting_ids),
+                     "the settings are imported, but what pulumi up will change on them is not known", warnings)
+    return LiveZone(zone_id=zone_id, name=fqdn(str(getattr(zone, "name", "") or "")), source="api",
+                    records=records, rulesets=rulesets, settings=settings, warnings=warnings)

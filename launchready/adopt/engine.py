@@ -69,6 +69,7 @@ class Outcome:
             },
             "importFile": self.import_doc,
             "awsChecked": self.aws_checked,
+            "warnings": list(self.zone.warnings),
             "droppedImports": self.dropped,
             "written": self.written,
             "summary": {
@@ -95,6 +96,10 @@ def _live_zone(opts: AdoptOptions, declared: Declared) -> LiveZone:
 
 def _check_zone(zone: LiveZone, declared: Declared) -> None:
     domain = declared.config.domain
+    inside = [r for r in zone.records if r.name == domain or r.name.endswith("." + domain)]
+    if zone.records and not inside and not zone.name:
+        raise AdoptError(f"none of the zone's {len(zone.records)} records is in {domain}: check "
+                         "launchready:zone.zoneId (it names another zone) and launchready:zone.domain")
     if zone.name and not (domain == zone.name or domain.endswith("." + zone.name)):
         where = "the zone file is for" if zone.source == "zone-file" else f"zone {zone.zone_id} is"
         raise AdoptError(f"{where} {zone.name}, but the stack's domain is {domain}: check "

@@ -54,6 +54,7 @@ class LiveZone:
     records: list[LiveRecord] = field(default_factory=list)
     rulesets: list[LiveRuleset] | None = None
     settings: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -52,6 +52,8 @@ def render_text(outcome: Outcome) -> str:
     if zone.source == "zone-file":
         lines += ["A zone file holds no record or ruleset ids: run adopt with CLOUDFLARE_API_TOKEN to put the "
                   "DNS records and rulesets into the import file.", ""]
+    for warning in zone.warnings:
+        lines += [f"warning: {warning}", ""]
     for item in outcome.dropped:
         lines.append(f"dropped from the import file (no longer live or no longer declared): {item}")
     lines += _footer(outcome)

@@ -31,6 +31,8 @@ class FakeZone:
     page_cap: int = 4  # the server's largest page, whatever per_page asks
     rate_limited: int = 0  # answer this many requests with 429 first
     fail_500: bool = False
+    zone_endpoint: bool = True  # False: GET /zones/{id} answers 404 (a server that only has the listings)
+    rulesets_forbidden: bool = False
     requests: list[str] = field(default_factory=list)
 
 
@@ -83,13 +85,15 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(404, failure(7003, "Could not route to /zones/..., perhaps your object identifier "
                                                  "is invalid?"))
         rest = path[len(prefix):]
-        if rest == "":
+        if rest == "" and zone.zone_endpoint:
             return self._send(200, envelope({"id": zone.zone_id, "name": zone.name, "status": "active",
                                              "paused": False, "type": "full"}))
         if rest == "/dns_records":
             if token == NO_DNS_TOKEN:
                 return self._send(403, failure(10000, "Authentication error"))
             return self._records(query)
+        if rest == "/rulesets" and zone.rulesets_forbidden:
+            return self._send(403, failure(10000, "Authentication error"))
         if rest == "/rulesets":
             return self._send(200, envelope(zone.rulesets))
         setting = re.fullmatch(r"/settings/([a-z0-9_]+)", rest)

@@ -229,3 +229,29 @@ def test_a_record_the_config_refuses_is_left_as_is_with_the_reason(
     assert mail_from["changes"]["content"]["declared"] == "feedback-smtp.eu-west-1.amazonses.com"
     assert "atlassian" not in (project / "Pulumi.prod.yaml").read_text()
     assert rows[("acme.io", "MX", "smtp.google.com")]["status"] == "added"  # the other additions stayed
+
+
+def test_reads_adopt_can_do_without_become_warnings(
+    project: Path, api: str, zone: FakeZone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zone.zone_endpoint = False
+    zone.rulesets_forbidden = True
+    zone.settings = {}  # every settings read answers 404
+    code, doc = adopt_json(project, api, capsys)
+    assert code == 1  # still the app CNAME conflict: the records were adopted
+    warnings = "\n".join(doc["warnings"])
+    assert "403" in warnings and "entry-point rulesets are not in the import file" in warnings
+    assert "what pulumi up will change on them is not known" in warnings
+    ids = {e["name"]: e["id"] for e in doc["importFile"]["resources"]}
+    assert "redirects" not in ids and ids["setting-ssl"] == f"{ZONE_ID}/ssl"
+    assert by_content(doc)[("acme.io", "A", "203.0.113.5")]["status"] == "adopted"
+
+
+def test_records_of_another_domain_mean_a_wrong_zone_id(
+    project: Path, api: str, zone: FakeZone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zone.zone_endpoint = False
+    for row in zone.records:
+        row["name"] = row["name"].replace("acme.io", "other-shop.com")
+    assert adopt(project, api) == 2
+    assert "none of the zone's" in capsys.readouterr().err
