@@ -314,3 +314,9 @@ def test_runbook_links_point_at_headings_that_exist(repo_root: Path) -> None:
     links = re.findall(r"\(docs/runbook\.md#([^)]+)\)", text)
     assert len(links) == 4
     assert set(links) <= headings
+
+
+def test_placeholder_secrets_are_listed_as_things_to_do(repo_root: Path) -> None:
+    text = section(build_document(handover_input("prod", repo_root)), "Things to do by hand")
+    assert ("launchready:stripeApiKey: placeholder, run: pulumi config set --secret launchready:stripeApiKey "
+            "'<value>' --stack prod") in text

@@ -125,3 +125,21 @@ def test_unknown_stack_is_a_usage_error(repo_root: Path) -> None:
     result = run_plan("--stack", "qa", cwd=repo_root)
     assert result.returncode == 2
     assert "known stacks: prod, staging" in result.stderr
+
+
+def test_placeholder_secrets_are_notes_with_the_command(staging_plan: dict[str, Any]) -> None:
+    notes = [n for n in staging_plan["notes"] if ": placeholder, run: pulumi config set --secret" in n]
+    assert any(n.startswith("launchready:databaseUrl: placeholder") and n.endswith("--stack staging") for n in notes)
+
+
+def test_real_ciphertext_is_no_placeholder_note(project_copy: Path) -> None:
+    path = project_copy / "Pulumi.prod.yaml"
+    text = path.read_text()
+    lines = [ln for ln in text.splitlines() if "secure: v1:" in ln]
+    assert lines
+    for line in lines:  # ciphertext as the Pulumi CLI writes it (base64 of bytes, not of REPLACE_ME:...)
+        text = text.replace(line, line.split("secure:")[0] + "secure: v1:" + "q83vEjRWeJA=" * 4)
+    path.write_text(text)
+    result = run_plan("--stack", "prod", "--json", "--no-policies", cwd=project_copy)
+    assert result.returncode in (0, 1), result.stderr
+    assert not [n for n in json.loads(result.stdout)["notes"] if ": placeholder, run:" in n]
