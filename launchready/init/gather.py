@@ -32,7 +32,7 @@ def _fill_from_prompts(args: argparse.Namespace, ask: Ask) -> None:
         args.alert_email = [part.strip() for part in answer.split(",") if part.strip()]
 
 
-def _staging_domain(args: argparse.Namespace, apex: str) -> str:
+def _staging_domain(args: argparse.Namespace, apex: str, hosts: tuple[Host, ...]) -> str:
     if args.staging_domain:
         staging = o.domain(args.staging_domain, "--staging-domain")
     else:
@@ -40,6 +40,9 @@ def _staging_domain(args: argparse.Namespace, apex: str) -> str:
         if sub == "@":
             raise OptionError("--staging-subdomain: staging needs a domain of its own or a subdomain label "
                               "such as staging")
+        if sub in {h.label for h in hosts}:
+            raise OptionError(f"--staging-subdomain {sub}: {sub}.{apex} is already a hostname of prod; pick "
+                              "another label (e.g. staging) or give --staging-domain")
         staging = f"{sub}.{apex}"
     if staging == apex:
         raise OptionError(f"--staging-domain {staging}: staging must not share the prod domain; give a domain "
@@ -105,7 +108,7 @@ def gather(args: argparse.Namespace, ask: Ask | None = None) -> InitOptions:
     return InitOptions(
         project=o.project(args.project) if args.project else o.project_from_domain(apex),
         domain=apex,
-        staging_domain=_staging_domain(args, apex),
+        staging_domain=_staging_domain(args, apex, hosts),
         hosts=hosts,
         staging_origins=_staging_origins(args, apex, hosts),
         canonical=args.canonical,

@@ -107,7 +107,7 @@ def origin(value: str, flag: str) -> str:
 def label(value: str, flag: str, apex_domain: str) -> str:
     raw = value
     value = value.strip().lower().rstrip(".")
-    if value in ("@", "", apex_domain):
+    if value in ("@", apex_domain):
         return "@"
     if value.endswith("." + apex_domain):
         value = value[: -len(apex_domain) - 1]

@@ -109,6 +109,8 @@ def test_existing_files_are_kept_without_force_and_the_runtime_survives_force(
         (["--domain", "acme.io", "--host", "@=1.2.3.4", "--staging-domain", "acme.io"], "must not share"),
         (["--host", "@=1.2.3.4"], "--domain is required"),
         (["--domain", "acme.io"], "--host is required"),
+        (["--domain", "acme.io", "--host", "=203.0.113.5"], "the hostname must be"),
+        (["--domain", "acme.io", "--host", "@=203.0.113.5", "--staging-subdomain", "www"], "already a hostname"),
         (["--domain", "acme.io", "--host", "@=10.1.2.3"], "10.1.2.3 is not a public address"),
         (["--domain", "acme.io", "--host", "@=web.acme.net:8443"], "without a path or port"),
         (["--domain", "acme.io", "--host", "@=1.2.3.4", "--zone-id", "a" * 32, "--staging-zone-id", "a" * 32],
