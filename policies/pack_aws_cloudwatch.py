@@ -146,7 +146,8 @@ def _cross_region(ctx: Ctx) -> Iterator[Finding]:
                               f"{parts[0]}: CloudWatch only notifies topics of its own region")
 
 
-UPTIME_METRICS = {("AWS/Route53", "HealthCheckStatus"), ("AWS/Route53", "HealthCheckPercentageHealthy")}
+UPTIME_METRICS = {("AWS/Route53", "HealthCheckStatus"), ("AWS/Route53", "HealthCheckPercentageHealthy"),
+                  ("CloudWatchSynthetics", "SuccessPercent")}
 
 
 def _metrics(props: Any) -> list[tuple[str, str, float]]:

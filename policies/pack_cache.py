@@ -96,7 +96,8 @@ def _key(probe: Probe, seen: frozenset[str]) -> Any:
 
 def _regex_example(text: str) -> str | None:
     """A crude string a path regex matches (`^/adm[i]n` -> `/admin`), or None."""
-    body = text.removeprefix("(?i)").lstrip("^").split("|", 1)[0].rstrip("$")
+    body = re.sub(r"\((?:\?:)?([^()|]*)(?:\|[^()]*)?\)", r"\1", text.removeprefix("(?i)"))  # first alternative
+    body = body.lstrip("^").split("|", 1)[0].rstrip("$")
     body = re.sub(r"\[([^\]])[^\]]*\]", r"\1", body)
     body = re.sub(r"\.[*+]|\\[dws][*+]?", "x", body)
     body = re.sub(r"[()?*+]", "", body).replace("\\", "")
@@ -128,7 +129,8 @@ def _literal_paths(values: Iterable[str], prefixes: list[str]) -> list[str]:
 
 def _literal_hosts(values: Iterable[str], labels: list[str]) -> list[str]:
     """Hosts an expression names (and, for `*.zone` or `.zone` suffixes, the zone's internal names)."""
-    internal, public = [], []
+    internal: list[str] = []
+    public: list[str] = []
     for lit in values:
         text = lit.lower()
         if "://" in text:

@@ -426,7 +426,8 @@ class _SetIndex:
 def _set_index(node: Node) -> _SetIndex:
     if node.cache is None:
         node.cache = _SetIndex(list(node.value))
-    return node.cache  # type: ignore[no-any-return]
+    index: _SetIndex = node.cache
+    return index
 
 
 def _compare(op: str, left: Any, right: Any, right_node: Node | None = None) -> Tri:

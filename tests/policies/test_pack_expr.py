@@ -122,3 +122,40 @@ def test_parse_never_fails_other_than_with_expression_error(text: str) -> None:
     except expr.ExpressionError:
         return
     expr.evaluate_node(ast, ADMIN)  # and evaluating what parsed never raises
+
+
+FROM_V4 = expr.Probe("www.example.com", "/a%2Fb", ip="198.51.100.7")
+FROM_V6 = expr.Probe("www.example.com", "/", ip="2001:db8::5")
+
+
+@pytest.mark.parametrize(("expression", "v4", "v6"), [
+    ("ip.src in {0.0.0.0/0 ::/0}", True, True),
+    ("ip.src in {0.0.0.0/0}", True, False),
+    ("ip.src in {198.51.100.0/24}", True, False),
+    ("ip.src eq 198.51.100.7", True, False),
+    ("ip.src ne 198.51.100.7", False, True),
+    ('url_decode(http.request.uri.path) eq "/a/b"', True, False),
+    ('concat(http.host, http.request.uri.path) eq "www.example.com/"', False, True),
+    ("not false", True, True),
+    ('http.request.uri.path ne ""', True, True),
+])
+def test_sources_and_tautologies(expression: str, v4: bool, v6: bool) -> None:
+    assert expr.evaluate(expression, FROM_V4) is v4
+    assert expr.evaluate(expression, FROM_V6) is v6
+
+
+def test_long_chains_are_one_node_and_never_recurse() -> None:
+    chain = " or ".join(f'http.host eq "h{i}.example.com"' for i in range(10_000))
+    ast = expr.parse(chain)
+    assert ast.kind == "or" and len(ast.args) == 10_000
+    assert expr.evaluate_node(ast, expr.Probe("h9999.example.com", "/")) is True
+    assert expr.evaluate_node(ast, expr.Probe("other.example.com", "/")) is False
+    assert expr.parse(" && ".join(["true"] * 5000)).kind == "and"
+
+
+def test_only_the_host_known() -> None:
+    probe = expr.Probe("a.example.com", "/", only_host=True)
+    assert expr.evaluate('http.host eq "b.example.com" and http.request.uri.path eq "/"', probe) is False
+    assert expr.evaluate('http.host eq "a.example.com" and http.request.uri.path eq "/"', probe) is None
+    assert expr.evaluate('http.request.full_uri wildcard "https://b.example.com/*"', probe) is False
+    assert expr.evaluate('http.request.full_uri ne "https://b.example.com/"', probe) is None
