@@ -32,7 +32,8 @@ READS = """\
 what it reads:
   the files git tracks or would track (untracked, not ignored), as they are now;
   with the history (the default): every file version added by any commit reachable from any ref (local
-  and remote-tracking branches, tags, notes, every stash entry) or from HEAD, also when detached;
+  and remote-tracking branches, tags, notes, every stash entry) or from HEAD, also when detached (and
+  from the HEAD of every linked worktree);
   commits reachable only from other reflogs, and unreachable objects, are not read; a shallow clone has
   no commits before its boundary to read;
   base64 of plausible length in any of them, decoded (twice at most) and read the same way.

@@ -1,7 +1,8 @@
 """What the scan reads through git: the working tree's files, and every file version that any commit
 reachable from any ref added: local and remote-tracking branches, tags, notes, every stash entry (not only
-the latest), and HEAD (also when detached). Commits reachable only from other reflogs, and unreachable
-objects, are not read; in a shallow clone the commits before its boundary are not there to read."""
+the latest), and HEAD (also when detached, and that of every linked worktree). Commits reachable only from
+other reflogs, and unreachable objects, are not read; in a shallow clone the commits before its boundary
+are not there to read."""
 
 from __future__ import annotations
 
@@ -93,6 +94,9 @@ def _tips(root: Path) -> list[str]:
             tips.add(sha)
     if has_commits(root):
         tips.add(_git(root, "rev-parse", "HEAD").decode().strip())
+    for line in _git(root, "worktree", "list", "--porcelain").decode().splitlines():
+        if line.startswith("HEAD ") and line[5:].strip() != _NULL_SHA:  # each linked worktree's HEAD too
+            tips.add(line[5:].strip())
     with_stash = _git(root, "for-each-ref", "--format=%(refname)", "refs/stash").decode().strip()
     if with_stash:
         tips.update(_git(root, "log", "-g", "--format=%H", "refs/stash").decode().split())

@@ -86,3 +86,11 @@ def test_remote_tracking_branches_are_read_and_a_shallow_clone_says_so(repo: Pat
     text = scan("--path", str(clone))
     assert "a shallow clone: older commits are not here to read" in text.out
     assert "reachable from" in text.out and " refs and HEAD" in text.out
+
+
+def test_a_linked_worktrees_detached_head_is_read(repo: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    git(repo, "worktree", "add", "-q", "--detach", str(other))
+    write(other, "wt.env", f"CLOUDFLARE_API_TOKEN={token()}\n")
+    added = commit(other, "work in the other worktree")
+    assert cloudflare_hits(scan("--path", str(repo), "--json").json()) == {"wt.env": added}
