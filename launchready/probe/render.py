@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from launchready.probe.model import Report, Status
 
 MARK = {Status.passed: "PASS", Status.warn: "WARN", Status.fail: "FAIL"}
 
 
-def render_json(report: Report) -> str:
-    return json.dumps(report.to_json(), indent=2, default=str)
+def render_json(report: Report, extra: dict[str, Any] | None = None) -> str:
+    """The report's JSON, plus `extra` top-level fields (with a stack: `root` and `stackFile`)."""
+    return json.dumps({**report.to_json(), **(extra or {})}, indent=2, default=str)
 
 
 def render_text(report: Report, *, title: str = "verify") -> str:

@@ -18,6 +18,14 @@ class LoadedStack:
     root: Path
     stack_file: Path
     stack: str
+    target: Any = None  # launchready.common.project.StackTarget: root, stack file and how the root was found
+
+    def announce(self, json_output: bool) -> dict[str, str]:
+        """Say on stderr which root and stack file are used (text output); the fields --json gains."""
+        from launchready.common.project import announce
+
+        announce(self.target, json_output=json_output)
+        return dict(self.target.to_json())
 
 
 def load_stack(stack: str, root_arg: Path | None) -> LoadedStack:
@@ -34,7 +42,7 @@ def load_stack(stack: str, root_arg: Path | None) -> LoadedStack:
         raise UsageError(str(exc)) from None
     except ConfigError as exc:
         raise UsageError(exc.render()) from None
-    return LoadedStack(cfg, dict(sf.values), target.root, target.stack_file, target.stack)
+    return LoadedStack(cfg, dict(sf.values), target.root, target.stack_file, target.stack, target)
 
 
 def check_aws_settings(loaded: LoadedStack, ses_region: str | None) -> None:

@@ -85,12 +85,14 @@ def run(args: argparse.Namespace) -> int:
         print("error: give either --stack NAME or one or more --url URL (not both)", file=sys.stderr)
         return ExitStatus.USAGE
     error_rate = 0.0
+    where: dict[str, str] = {}
     try:
         ca_bundle = check_ca_bundle(args.ca_bundle)
         if args.stack:
             loaded = load_stack(args.stack, args.root)
             endpoints = endpoints_for_stack(loaded.cfg)
             error_rate = loaded.cfg.monitoring.error_rate_percent
+            where = loaded.announce(args.json)
         else:
             endpoints = _url_endpoints(args)
     except UsageError as exc:
@@ -114,5 +116,5 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     report = smoke(endpoints, options)
-    print(render_json(report) if args.json else render_text(report, title="smoke"))
+    print(render_json(report, where) if args.json else render_text(report, title="smoke"))
     return ExitStatus.FAILED if report.failed else ExitStatus.OK

@@ -195,8 +195,16 @@ def _dkim_key(record: str) -> tuple[Status, str, int | None]:
     if not tags["p"]:
         return Status.fail, "p= is empty: the key is revoked", None
     try:
-        key = load_der_public_key(base64.b64decode(tags["p"], validate=True))
-    except (binascii.Error, ValueError, TypeError) as exc:
+        raw = base64.b64decode(tags["p"], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        return Status.fail, f"p= is not base64: {exc}", None
+    if tags.get("k", "rsa").lower() == "ed25519":  # RFC 8463: p= is the raw 32-byte key, not a DER structure
+        if len(raw) == 32:
+            return Status.passed, "an Ed25519 public key", None
+        return Status.fail, f"k=ed25519 but p= holds {len(raw)} bytes, not a 32-byte Ed25519 key", None
+    try:
+        key = load_der_public_key(raw)
+    except (ValueError, TypeError) as exc:
         return Status.fail, f"p= is not a public key: {exc}", None
     if not isinstance(key, rsa.RSAPublicKey):
         return Status.passed, f"{tags.get('k', 'ed25519')} public key", None

@@ -25,6 +25,7 @@ from launchready.probe.web import Hop, Web
 #: an Origin no real site uses: a server that echoes it back echoes every origin
 PROBE_ORIGIN = "https://launchready-cors-probe.invalid"
 ACCESS_SUFFIX = ".cloudflareaccess.com"
+BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 ACCESS_LOGIN_PATH = "/cdn-cgi/access/login"
 #: cookie names that carry a session or a login, when the stack names none
 _SESSION_NAME = re.compile(r"sess|sid|auth|token|login|remember|jwt|user|account", re.IGNORECASE)
@@ -187,7 +188,7 @@ async def check_cors(web: Web, host: str, url: str | None = None) -> CheckResult
 
 async def check_access(web: Web, host: str, ip: str | None = None) -> CheckResult:
     url = f"https://{host}/"
-    hop = await web.get(url, ip=ip)
+    hop = await web.get(url, ip=ip, headers=BROWSER)  # asked as a browser asks: Access answers it with its login
     details: dict[str, Any] = {"url": url, "ip": hop.ip, "hop": hop.to_json()}
     if hop.error:
         return fail("web.access", host, f"{url} at {hop.ip} did not answer: {hop.error}", **details)

@@ -16,6 +16,7 @@ from launchready.probe.resolver import UsageError
 from launchready.verify.engine import RUN_BOUND_TIMEOUTS
 
 if TYPE_CHECKING:
+    from launchready.probe.stack import LoadedStack
     from launchready.verify.expectations import Expectations
     from launchready.verify.ses import ClientFactory
 
@@ -46,8 +47,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sarif", metavar="FILE", type=Path, help="also write the results as SARIF 2.1.0 to FILE")
 
 
-def _targets(args: argparse.Namespace) -> tuple[list[Expectations], ClientFactory | None, Path | None]:
-    """(expectations, SES client factory or None, stack file or None); raises UsageError."""
+def _targets(args: argparse.Namespace) -> tuple[list[Expectations], ClientFactory | None, LoadedStack | None]:
+    """(expectations, SES client factory or None, the loaded stack or None); raises UsageError."""
     from launchready.verify.expectations import for_domain, for_stack
     from launchready.verify.ses import default_client_factory
 
@@ -64,7 +65,7 @@ def _targets(args: argparse.Namespace) -> tuple[list[Expectations], ClientFactor
     check_aws_settings(loaded, cfg.email.ses_region if cfg.email.enabled else None)
     factory = default_client_factory(args.timeout) if cfg.email.enabled else None
     exp = for_stack(cfg, dkim_selectors=args.dkim_selector, mail_from=args.mail_from)
-    return [exp], factory, loaded.stack_file
+    return [exp], factory, loaded
 
 
 def _check_sarif_path(path: Path | None) -> None:
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         ca_bundle = check_ca_bundle(args.ca_bundle)
         _check_sarif_path(args.sarif)
-        targets, factory, stack_file = _targets(args)
+        targets, factory, loaded = _targets(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitStatus.USAGE
@@ -102,20 +103,21 @@ def run(args: argparse.Namespace) -> int:
         ca_bundle=ca_bundle,
         ses_client_factory=factory,
     )
+    where = loaded.announce(args.json) if loaded else {}
     progress = TerminalProgress()
     try:
         report = verify(targets, options, progress)
     finally:
         progress.finish()
     if args.json:
-        print(render_json(report))
+        print(render_json(report, where))
     elif args.markdown:
         print(render_markdown(report))
     else:
         print(render_text(report))
     if args.sarif is not None:
         try:
-            write_sarif(report, args.sarif, tool="launchready verify", artifact=stack_file)
+            write_sarif(report, args.sarif, tool="launchready verify", artifact=loaded.stack_file if loaded else None)
         except OSError as exc:
             print(f"error: --sarif {args.sarif}: cannot write: {exc.strerror}", file=sys.stderr)
             return ExitStatus.USAGE

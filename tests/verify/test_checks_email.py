@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import dataclasses
 import time
 
@@ -139,3 +140,13 @@ def test_with_a_stack_the_mail_from_mx_must_be_the_feedback_endpoint_of_its_regi
     result = asyncio.run(check_mail_from(resolver, exp, 2.0))
     assert result.status is Status.fail and "not feedback-smtp.us-east-1.amazonses.com" in result.summary
     assert "us-east-1" in result.summary
+
+
+def test_an_ed25519_dkim_key_passes_and_a_short_one_fails() -> None:
+    from launchready.verify.checks_email import _dkim_key
+
+    good = base64.b64encode(bytes(range(32))).decode()
+    assert _dkim_key(f"v=DKIM1; k=ed25519; p={good}")[0] is Status.passed
+    bad = base64.b64encode(bytes(16)).decode()
+    status, why, _ = _dkim_key(f"v=DKIM1; k=ed25519; p={bad}")
+    assert status is Status.fail and "16 bytes" in why

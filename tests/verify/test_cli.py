@@ -112,6 +112,7 @@ def test_stack_mode_without_aws_credentials_passes_with_ses_as_a_warning(dns_ser
     write_stack(tmp_path)
     code, doc = run_json(args(dns_server, web, "--stack", "launch", "--root", str(tmp_path)), capsys)
     assert code == 0, [c for c in doc["checks"] if c["status"] == "fail"]
+    assert doc["stackFile"] == str(tmp_path / "Pulumi.launch.yaml") and doc["root"] == str(tmp_path)
     by_id = {}
     for c in doc["checks"]:
         by_id.setdefault(c["id"], []).append(c)
