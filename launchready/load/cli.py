@@ -72,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
         credential_values,
         effective_profile,
         flow_plans,
+        warnings,
     )
     from launchready.probe.options import check_ca_bundle
     from launchready.probe.resolver import UsageError
@@ -91,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
         base_url = check_base_url(args.base_url) if args.base_url else None
         profile = effective_profile(scenario, Overrides(args.rate, args.ramp, args.duration, args.max_in_flight))
         plans = flow_plans(scenario, cfg, base_url)
+        notes = warnings(scenario, cfg, base_url)
         values = credential_values(scenario, region if isinstance(region, str) else None)
         ca_bundle = check_ca_bundle(args.ca_bundle)
     except UsageError as exc:
@@ -101,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail(exc.render())
     except SetupError as exc:
         return _fail(str(exc))
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
     progress = TerminalProgress()
     try:
         result = run_load(target.stack, base_url, plans, profile, values,

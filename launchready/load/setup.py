@@ -132,3 +132,15 @@ def credential_values(scenario: Scenario, default_region: str | None,
     if missing:
         raise SetupError("; ".join(missing))
     return values
+
+
+def warnings(scenario: Scenario, cfg: StackConfig, base_url: str | None) -> list[str]:
+    """Things that will make a run fail for reasons other than the app: said before it starts."""
+    out = []
+    if base_url is None:
+        for label in dict.fromkeys(f.host or scenario.host for f in scenario.flows):
+            if label in cfg.hostnames and cfg.is_internal(label):
+                out.append(f"{cfg.fqdn(label)} is internal (behind Cloudflare Access): requests without an Access "
+                           "service token get Access's login page instead of the app; send "
+                           "CF-Access-Client-Id/-Secret headers from credentials, or load a public host")
+    return out

@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from launchready.load.scenario import Scenario, parse_scenario
-from launchready.load.setup import Overrides, SetupError, credential_values, effective_profile, flow_plans
+from launchready.load.setup import Overrides, SetupError, credential_values, effective_profile, flow_plans, warnings
 from launchready.stackfile import load_stack_config
 from tests.drill.conftest import aws, moto_url  # noqa: F401 - the moto fixtures
 
@@ -58,3 +58,12 @@ def test_flags_override_the_scenario_within_the_caps_and_thresholds_come_from_th
     plans = flow_plans(sc, load_stack_config("prod", repo_root), None)
     assert [(p.origin, p.threshold_p95_ms, p.threshold_error_rate_percent) for p in plans] == [
         ("https://api.fanloom.io", 2000, 2), ("https://fanloom.io", 250, 2)]
+
+
+def test_a_flow_to_an_internal_host_is_warned_about_before_the_run(repo_root: Path) -> None:
+    sc = parse_scenario({"host": "admin", "flows": [{"name": "a", "routeClass": "core",
+                                                     "steps": [{"name": "s", "path": "/"}]}]})
+    cfg = load_stack_config("staging", repo_root)
+    (note,) = warnings(sc, cfg, None)
+    assert note.startswith("admin.fanloom-staging.net is internal (behind Cloudflare Access)")
+    assert warnings(sc, cfg, "http://127.0.0.1:8080") == []
