@@ -103,15 +103,16 @@ class _Run:
         end = t0 + p.ramp_seconds + p.hold_seconds
         slots = asyncio.Semaphore(p.max_in_flight)
         picker = WeightedPicker([plan.flow.weight for plan in self.plans])
+        backlog = False  # the previous arrival waited for a slot: lateness now is the cap's, not ours
         for offset in arrival_offsets(p.rate, p.ramp_seconds, p.hold_seconds):
             due = t0 + offset
             index = picker.next()
             self.results[index].iterations += 1
-            delay = due - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            elif delay < -0.001:
+            if due > loop.time():
+                await asyncio.sleep(due - loop.time())
+            if loop.time() - due > 0.001 and not backlog:
                 self.late += 1
+            backlog = slots.locked()
             try:
                 async with asyncio.timeout(max(end - loop.time(), 0)):
                     await slots.acquire()
