@@ -147,8 +147,8 @@ def _with_changes(opts: AdoptOptions, declared: Declared, changes: ConfigChanges
     for _ in range(4):
         if changes.empty():
             return declared, None
-        doc = stackedit.apply(stackedit.load(declared.stack_file.path), changes, declared.config)
-        text = stackedit.dump(doc)
+        doc, layout = stackedit.load(declared.stack_file.path)
+        text = stackedit.dump(stackedit.apply(doc, changes, declared.config), layout)
         try:
             return declare_text(opts.stack, opts.root, text), text
         except ConfigError as exc:

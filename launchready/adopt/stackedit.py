@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import itertools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,24 +18,50 @@ from launchready.adopt.model import AdoptError
 NS = "launchready"
 
 
-def _yaml() -> YAML:
+def _indents(text: str) -> tuple[int, int, int]:
+    """The file's own (mapping, sequence, offset) indentation, so untouched lines keep their layout."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    mapping, sequence, offset = 2, 4, 2
+    for line, nxt in itertools.pairwise(lines):
+        key = re.match(r"^( *)[^\s-][^:]*:\s*(#.*)?$", line)
+        if not key:
+            continue
+        child = re.match(r"^( *)(- )?", nxt)
+        depth = len(child.group(1)) - len(key.group(1)) if child else 0
+        if child and child.group(2) and depth >= 0:
+            offset, sequence = depth, depth + 2
+            break
+    for line, nxt in itertools.pairwise(lines):
+        key = re.match(r"^( *)[^\s-][^:]*:\s*(#.*)?$", line)
+        child = re.match(r"^( *)[^\s-]", nxt)
+        if key and child and len(child.group(1)) > len(key.group(1)):
+            mapping = len(child.group(1)) - len(key.group(1))
+            break
+    return mapping, sequence, offset
+
+
+def _yaml(text: str = "") -> YAML:
     y = YAML()
     y.preserve_quotes = True
-    y.indent(mapping=2, sequence=4, offset=2)
-    y.width = 120
+    mapping, sequence, offset = _indents(text)
+    y.indent(mapping=mapping, sequence=sequence, offset=offset)
+    y.width = 4096  # never re-wrap a user's long line
     return y
 
 
-def load(path: Path) -> Any:
+def load(path: Path) -> tuple[Any, YAML]:
+    """The round-trip document and the YAML instance set to the file's own layout (pass both to dump)."""
     try:
-        return _yaml().load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        y = _yaml(text)
+        return y.load(text), y
     except Exception as exc:  # ruamel raises many error types; the loader already reported syntax errors
         raise AdoptError(f"{path.name}: cannot be read for editing: {exc}") from None
 
 
-def dump(doc: Any) -> str:
+def dump(doc: Any, y: YAML | None = None) -> str:
     buf = io.StringIO()
-    _yaml().dump(doc, buf)
+    (y or _yaml()).dump(doc, buf)
     return buf.getvalue()
 
 

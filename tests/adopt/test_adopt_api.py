@@ -255,3 +255,20 @@ def test_records_of_another_domain_mean_a_wrong_zone_id(
         row["name"] = row["name"].replace("acme.io", "other-shop.com")
     assert adopt(project, api) == 2
     assert "none of the zone's" in capsys.readouterr().err
+
+
+def test_lines_adopt_does_not_change_keep_their_layout(
+    project: Path, api: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # this user writes list items flush with their key, and a long comment line
+    text = PROD.replace("    items:\n      - name: session-signing-key\n        description: signs the session cookie\n"
+                        "        owner: platform\n        source: generated\n",
+                        "    items:\n    - name: session-signing-key\n      description: signs the session cookie\n"
+                        "      owner: platform\n      source: generated\n")
+    text = text.replace("# Acme's shop in production.", "# Acme's shop in production. " + "x" * 150 + ".")
+    (project / "Pulumi.prod.yaml").write_text(text, encoding="utf-8")
+    adopt(project, api)
+    after = (project / "Pulumi.prod.yaml").read_text().splitlines()
+    remaining = iter(after)
+    assert all(line in remaining for line in text.splitlines())  # every original line, in order
+    assert len(after) > len(text.splitlines())
