@@ -33,12 +33,19 @@ def parse_sts_policy(text: str) -> dict[str, list[str]]:
     return policy
 
 
-async def check_mta_sts(resolver: Resolver, web: Web, domain: str) -> CheckResult:
+async def _records_if_mail(resolver: Resolver, domain: str, name: str, version: str) -> list[str] | None:
+    """The TXT records at `name` that start with `version`; None when the domain has no MX (needs none)."""
     mx = await resolver.lookup(domain, "MX")
     if not mx.found:
+        return None
+    txt = await resolver.lookup(name, "TXT")
+    return [r for r in txt.records if r.lower().startswith(version)]
+
+
+async def check_mta_sts(resolver: Resolver, web: Web, domain: str) -> CheckResult:
+    records = await _records_if_mail(resolver, domain, f"_mta-sts.{domain}", "v=stsv1")
+    if records is None:
         return passed("email.mta_sts", domain, "the domain receives no mail (no MX): MTA-STS not needed")
-    txt = await resolver.lookup(f"_mta-sts.{domain}", "TXT")
-    records = [r for r in txt.records if r.lower().startswith("v=stsv1")]
     if not records:
         return warn(
             "email.mta_sts",
@@ -63,11 +70,9 @@ async def check_mta_sts(resolver: Resolver, web: Web, domain: str) -> CheckResul
 
 
 async def check_tls_rpt(resolver: Resolver, domain: str) -> CheckResult:
-    mx = await resolver.lookup(domain, "MX")
-    if not mx.found:
+    records = await _records_if_mail(resolver, domain, f"_smtp._tls.{domain}", "v=tlsrptv1")
+    if records is None:
         return passed("email.tls_rpt", domain, "the domain receives no mail (no MX): TLS-RPT not needed")
-    txt = await resolver.lookup(f"_smtp._tls.{domain}", "TXT")
-    records = [r for r in txt.records if r.lower().startswith("v=tlsrptv1")]
     if not records:
         return warn(
             "email.tls_rpt",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -13,27 +12,17 @@ from hypothesis import strategies as st
 
 from launchready.probe.model import Status
 from launchready.probe.resolver import Resolver
-from launchready.probe.web import Web, client_context
+from launchready.probe.web import Web
 from launchready.verify.checks_http import check_canonical_all, check_hsts, check_https_redirect, parse_hsts
 from launchready.verify.expectations import SIX_MONTHS, for_domain
-from tests.fixtures.site import DOMAIN
+from tests.fixtures.site import DOMAIN, with_web
 from tests.fixtures.web import Page, RunningWeb
 
 D, WWW = DOMAIN, f"www.{DOMAIN}"
 
 
 def run(resolver: Resolver, web: RunningWeb, fn: Callable[[Web], Awaitable[Any]]) -> Any:
-    async def go():
-        async with Web(
-            resolver,
-            timeout=2.0,
-            http_port=web.http_port,
-            https_port=web.https_port,
-            ssl_context=client_context(None, verify=False),
-        ) as client:
-            return await fn(client)
-
-    return asyncio.run(go())
+    return with_web(resolver, web, fn)
 
 
 def test_http_upgrading_to_https_on_the_same_host_passes(resolver: Resolver, web: RunningWeb) -> None:
