@@ -47,18 +47,21 @@ def access_login(hop: Hop) -> str | None:
 
 
 def _header_findings(headers: dict[str, str]) -> tuple[list[str], list[str], dict[str, Any]]:
-    """(failures, warnings, what was seen) for the security headers of one response."""
+    """(failures, warnings, what was seen) for the security headers of one response. Framing and CSP matter
+    for pages a browser renders (HTML); a JSON or other response needs only nosniff and a Referrer-Policy."""
     csp = headers.get("content-security-policy", "")
     xfo = headers.get("x-frame-options", "").strip().lower()
     nosniff = headers.get("x-content-type-options", "").strip().lower() == "nosniff"
     referrer = headers.get("referrer-policy", "").strip().lower()
     framing = "frame-ancestors" in csp.lower() or xfo in ("deny", "sameorigin")
+    content_type = headers.get("content-type", "").lower()
+    html = not content_type or "html" in content_type
     fails, warns = [], []
-    if not framing:
+    if html and not framing:
         fails.append("no clickjacking protection (CSP frame-ancestors or X-Frame-Options: DENY/SAMEORIGIN)")
     if not nosniff:
         fails.append("no X-Content-Type-Options: nosniff")
-    if not csp:
+    if html and not csp:
         warns.append("no Content-Security-Policy")
     if not referrer:
         warns.append("no Referrer-Policy")
@@ -69,6 +72,7 @@ def _header_findings(headers: dict[str, str]) -> tuple[list[str], list[str], dic
         "x-frame-options": xfo or None,
         "x-content-type-options": headers.get("x-content-type-options"),
         "referrer-policy": referrer or None,
+        "content-type": content_type or None,
     }
     return fails, warns, seen
 

@@ -145,3 +145,12 @@ def test_access_login_is_recognised_only_on_cloudflare_access() -> None:
     good = Hop(f"https://{ADMIN}/", status=302, location=ACCESS_LOGIN.format(host=ADMIN))
     assert checks_web.access_login(good)
     assert not checks_web.access_login(Hop(f"https://{ADMIN}/", status=302, location="/cdn-cgi/access/login/x"))
+
+
+def test_a_json_api_needs_nosniff_but_not_framing_protection(resolver: Resolver, web: RunningWeb) -> None:
+    json_only = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+    web.routes[("https", API, "*")] = Page(200, headers=json_only, body="{}", content_type="application/json")
+    assert with_web(resolver, web, lambda w: checks_web.check_headers(w, API)).status is Status.passed
+    web.routes[("https", API, "*")] = Page(200, body="{}", content_type="application/json")
+    bare = with_web(resolver, web, lambda w: checks_web.check_headers(w, API))
+    assert bare.status is Status.fail and "nosniff" in bare.summary and "clickjacking" not in bare.summary
