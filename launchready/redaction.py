@@ -40,6 +40,13 @@ _WEBHOOK_HOSTS_RE = re.compile(
 _TOKEN_PARAMS = frozenset({"token", "key", "apikey", "api_key", "access_token", "sig", "signature", "secret",
                            "code", "auth", "password", "integrationkey", "routing_key"})
 _TOKENISH_RE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9_\-]{16,}$")
+#: Prefixes that only credentials start with, at any length (detect-secrets wants the full length of each, so a
+#: short or truncated key would slip past it): Stripe, Slack, GitHub, GitLab, AWS access key ids, OpenAI, npm.
+_CREDENTIAL_PREFIX_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?:[srp]k_(?:live|test)_[A-Za-z0-9]{6,}|whsec_[A-Za-z0-9]{6,}|xox[abposr]-[A-Za-z0-9-]{6,}"
+    r"|gh[pousr]_[A-Za-z0-9]{10,}|github_pat_[A-Za-z0-9_]{10,}|glpat-[A-Za-z0-9_-]{10,}|(?:AKIA|ASIA)[A-Z0-9]{12,}"
+    r"|sk-(?:proj-)?[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{20,})"
+)
 #: below this length a string is not searched for in message text (it would match ordinary words)
 _SCRUB_MIN = 6
 
@@ -77,6 +84,8 @@ def _credential_kind(value: str, key: str) -> str | None:
         return None
     if looks_like_credential_url(text):
         return "a URL with a password"
+    if _CREDENTIAL_PREFIX_RE.search(text):
+        return "an API key or token"
     if _webhook_with_token(text):
         return "a webhook URL with its token"
     from launchready.scan.named import DETECTORS

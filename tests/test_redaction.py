@@ -97,6 +97,8 @@ def test_secret_values_are_scrubbed_from_messages_too() -> None:
         "AKIAIOSFODNN7EXAMPLE",  # pragma: allowlist secret
         "ghp_abcdefghijklmnopqrstuvwxyz0123456789",  # pragma: allowlist secret
         "-----BEGIN RSA PRIVATE KEY-----",  # pragma: allowlist secret
+        "sk_live_CANARY1",  # shorter than detect-secrets' Stripe pattern  # pragma: allowlist secret
+        "xoxb-CANARY-123",  # pragma: allowlist secret
     ],
 )
 def test_secret_shapes_are_recognised(value: str) -> None:
