@@ -30,7 +30,8 @@ class CheckInfo:
 #: check id -> impact and the fix, in the fixed launch order
 LAUNCH_ORDER: dict[str, CheckInfo] = {
     "dns.records": CheckInfo("reach", "publish the declared records (pulumi up), or fix them at the DNS provider"),
-    "dns.dnssec": CheckInfo("reach", "publish the DS the zone's DNSKEY matches at the registrar, or remove the DS"),
+    "dns.dnssec": CheckInfo("reach", "turn DNSSEC on (Cloudflare: DNS > Settings) and publish its DS at the "
+                                     "registrar; a DS must match the zone's DNSKEY, or be removed"),
     "dns.caa": CheckInfo("reach", "publish CAA issue records for the CAs that issue your certificates"),
     "dns.caa_issuer": CheckInfo("reach", "add the issuing CA's CAA identifier (e.g. letsencrypt.org) to CAA issue"),
     "tls.certificate": CheckInfo("reach", "serve a trusted certificate for the name with its intermediate chain"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -147,3 +148,16 @@ def test_stack_mode_catches_what_differs_from_the_config(dns_server, web, tmp_pa
     failed = {(c["id"], c["target"]) for c in doc["checks"] if c["status"] == "fail"}
     assert ("redirect.canonical", DOMAIN) in failed
     assert ("http.hsts", DOMAIN) in failed
+
+
+def test_a_staging_stack_must_not_be_indexable(dns_server, web, tmp_path, capsys) -> None:
+    write_stack(tmp_path, name="staging", **{"launchready:environment": "staging"})
+    argv = args(dns_server, web, "--stack", "staging", "--root", str(tmp_path))
+    code, doc = run_json(argv, capsys)
+    noindex = {c["target"]: c["status"] for c in doc["checks"] if c["id"] == "web.noindex"}
+    assert code == 1 and noindex[DOMAIN] == "fail" and noindex[f"admin.{DOMAIN}"] == "pass"  # admin: Access
+    for key, page in list(web.routes.items()):
+        if key[0] == "https" and page.status == 200:
+            web.routes[key] = dataclasses.replace(page, headers={**page.headers, "X-Robots-Tag": "noindex"})
+    code, doc = run_json(argv, capsys)
+    assert {c["status"] for c in doc["checks"] if c["id"] == "web.noindex"} == {"pass"}
