@@ -209,12 +209,23 @@ def _redirects(ctx: Ctx) -> Iterator[Finding]:
 
 #: Requests as different as they come: hosts, paths, methods, credentials, IPv4 and IPv6 sources.
 DIVERSE_PROBES = [
-    Probe("www.example.com", "/", ip="203.0.113.9"),
-    Probe("api.example.org", "/v1/users?id=1", headers=(("Authorization", "x"),), ip="198.51.100.23"),
-    Probe("admin.example.net", "/admin/login", cookies=(("session", "1"),), method="POST", ip="192.0.2.200"),
-    Probe("cdn.example.com", "/assets/app.js", ip="2001:db8::1"),
-    Probe("shop.example.io", "/checkout/pay.php", method="PUT", ip="2606:4700:4700::1111"),
-    Probe("x.example.co.uk", "/wp-login.php?redirect=%2F", method="DELETE", ip="10.1.2.3"),
+    Probe("www.example.com", "/", ip="203.0.113.9", extra=(
+        ("http.user_agent", "Mozilla/5.0 (Windows NT 10.0)"), ("ip.src.country", "US"), ("ip.geoip.country", "US"),
+        ("http.referer", ""), ("ip.src.asnum", 7922), ("cf.bot_management.score", 90))),
+    Probe("api.example.org", "/v1/users?id=1", headers=(("Authorization", "x"),), ip="198.51.100.23", extra=(
+        ("http.user_agent", "curl/8.5.0"), ("ip.src.country", "DE"), ("ip.geoip.country", "DE"),
+        ("http.referer", "https://example.org/"), ("ip.src.asnum", 3320), ("cf.bot_management.score", 1))),
+    Probe("admin.example.net", "/admin/login", cookies=(("session", "1"),), method="POST", ip="192.0.2.200", extra=(
+        ("http.user_agent", "python-requests/2.32"), ("ip.src.country", "BR"), ("ip.geoip.country", "BR"),
+        ("ip.src.asnum", 28573), ("cf.bot_management.score", 30))),
+    Probe("cdn.example.com", "/assets/app.js", ip="2001:db8::1", extra=(
+        ("http.user_agent", "Mozilla/5.0 (iPhone)"), ("ip.src.country", "JP"), ("ip.geoip.country", "JP"),
+        ("ip.src.asnum", 2516))),
+    Probe("shop.example.io", "/checkout/pay.php", method="PUT", ip="2606:4700:4700::1111", extra=(
+        ("http.user_agent", "Go-http-client/1.1"), ("ip.src.country", "IN"), ("ip.geoip.country", "IN"),
+        ("ip.src.asnum", 13335))),
+    Probe("x.example.co.uk", "/wp-login.php?redirect=%2F", method="DELETE", ip="10.1.2.3", extra=(
+        ("http.user_agent", "sqlmap/1.8"), ("ip.src.country", "T1"), ("ip.geoip.country", "T1"))),
 ]
 _V4 = [p for p in DIVERSE_PROBES if ":" not in p.ip]
 _V6 = [p for p in DIVERSE_PROBES if ":" in p.ip]

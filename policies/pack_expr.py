@@ -39,6 +39,7 @@ class Probe:
     method: str = "GET"
     ip: str = ""
     only_host: bool = False  # every field but the host reads as unknown (which hosts can a rule match?)
+    extra: tuple[tuple[str, Any], ...] = ()  # other fields this request has (`http.user_agent`, `ip.src.country`)
 
     @property
     def cookie_header(self) -> str:
@@ -309,8 +310,10 @@ FIELD_ASPECTS: dict[str, str] = {
 def _field(name: str, probe: Probe) -> Any:
     name = name.removeprefix("raw.")
     reader = _FIELDS.get(name)
-    if reader is None or (probe.only_host and FIELD_ASPECTS.get(name) != "host"):
+    if probe.only_host and FIELD_ASPECTS.get(name) != "host":
         return UNKNOWN
+    if reader is None:
+        return next((value for key, value in probe.extra if key == name), UNKNOWN)
     return reader(probe)
 
 
