@@ -6,13 +6,10 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
+# The config's own patterns: a flag init accepts is a value the stack config accepts.
+from components.config.fields import AWS_REGION_RE, DOMAIN_RE, EMAIL_RE, HEX32_RE, LABEL_RE
 from components.facts import is_non_public_address
 
-_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)((?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$")
-_HEX32_RE = re.compile(r"^[0-9a-f]{32}$")
-_EMAIL_RE = re.compile(r"^[^@\s]+@((?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$", re.IGNORECASE)
-_AWS_REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 _PROJECT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _SECRET_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 PLANS = ("free", "pro", "business", "enterprise")
@@ -71,7 +68,7 @@ def domain(value: str, flag: str) -> str:
     value = _ascii(value.strip().lower().rstrip("."))
     if "://" in value or "/" in value:
         raise OptionError(f"{flag} {raw!r}: give the bare domain (e.g. example.com), not a URL")
-    if not _DOMAIN_RE.match(value):
+    if not DOMAIN_RE.match(value):
         raise OptionError(f"{flag} {raw!r}: not a domain name; give one such as example.com "
                           "(letters, digits and hyphens, dot-separated, ending in a TLD)")
     return value
@@ -98,7 +95,7 @@ def origin(value: str, flag: str) -> str:
     if "/" in value or ":" in value:
         raise OptionError(f"{flag} {raw!r}: an origin is a host name or IP address without a path or port")
     lowered = value.lower()
-    if not _DOMAIN_RE.match(lowered):
+    if not DOMAIN_RE.match(lowered):
         raise OptionError(f"{flag} {raw!r}: the origin is neither an IP address nor a host name "
                           "such as app.example.fly.dev")
     return lowered
@@ -111,7 +108,7 @@ def label(value: str, flag: str, apex_domain: str) -> str:
         return "@"
     if value.endswith("." + apex_domain):
         value = value[: -len(apex_domain) - 1]
-    if not _LABEL_RE.match(value):
+    if not LABEL_RE.match(value):
         raise OptionError(f"{flag} {raw!r}: the hostname must be \"@\" (the apex) or one label such as app "
                           f"(app.{apex_domain}); a-z, 0-9 and hyphens")
     return value
@@ -127,7 +124,7 @@ def host_pair(value: str, flag: str, apex_domain: str) -> tuple[str, str]:
 
 def email(value: str, flag: str) -> str:
     value = value.strip()
-    if value.lower().startswith("mailto:") or not _EMAIL_RE.match(value):
+    if value.lower().startswith("mailto:") or not EMAIL_RE.match(value):
         raise OptionError(f"{flag} {value!r}: not an email address; give one such as ops@example.com")
     return value
 
@@ -136,7 +133,7 @@ def hex32(value: str | None, flag: str) -> str | None:
     if value is None:
         return None
     value = value.strip().lower()
-    if not _HEX32_RE.match(value):
+    if not HEX32_RE.match(value):
         raise OptionError(f"{flag}: not a Cloudflare id; it is the 32-character hexadecimal id on the zone's "
                           "Overview page (right column)")
     return value
@@ -144,7 +141,7 @@ def hex32(value: str | None, flag: str) -> str | None:
 
 def aws_region(value: str, flag: str) -> str:
     value = value.strip()
-    if not _AWS_REGION_RE.match(value):
+    if not AWS_REGION_RE.match(value):
         raise OptionError(f"{flag} {value!r}: not an AWS region name; give one such as eu-west-1")
     return value
 

@@ -3,40 +3,26 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
-import httpx
 import pytest
-from moto.server import ThreadedMotoServer
 
 from launchready.cli import main
+from tests.fixtures.moto import moto_server, reset
 
 
 @pytest.fixture(scope="module")
 def moto_url() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    deadline = time.monotonic() + 10
-    while True:  # poll until it answers, with a deadline
-        try:
-            httpx.get(f"{url}/moto-api/", timeout=1)
-            break
-        except httpx.HTTPError:
-            if time.monotonic() > deadline:
-                raise
-    yield url
-    server.stop()
+    with moto_server() as url:
+        yield url
 
 
 @pytest.fixture
 def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    httpx.post(f"{moto_url}/moto-api/reset", timeout=5).raise_for_status()
+    reset(moto_url)
     for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
