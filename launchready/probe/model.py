@@ -17,23 +17,17 @@ class Status(StrEnum):
 #: Every check id `verify` reports; others (dashboards, the handover) key on these names.
 VERIFY_CHECK_IDS = (
     "dns.records",
+    "dns.dangling_cname",
     "dns.caa",
+    "dns.caa_issuer",
     "dns.dnssec",
     "redirect.https",
     "redirect.canonical",
+    "redirect.legacy",
     "tls.certificate",
     "tls.expiry",
     "tls.versions",
     "http.hsts",
-    "email.spf",
-    "email.dmarc",
-    "email.dkim",
-    "email.mail_from",
-    "email.ses",
-    # issue 14: declared redirects, every address, CAA against the issuer, dangling CNAMEs, web security
-    "redirect.legacy",
-    "dns.caa_issuer",
-    "dns.dangling_cname",
     "web.headers",
     "web.cookies",
     "web.cors",
@@ -41,9 +35,14 @@ VERIFY_CHECK_IDS = (
     "web.noindex",
     "web.mixed_content",
     "web.bundle_secrets",
+    "web.security_txt",
+    "email.spf",
+    "email.dmarc",
+    "email.dkim",
+    "email.mail_from",
+    "email.ses",
     "email.mta_sts",
     "email.tls_rpt",
-    "web.security_txt",
 )
 
 

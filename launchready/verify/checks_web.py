@@ -28,7 +28,7 @@ ACCESS_SUFFIX = ".cloudflareaccess.com"
 BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 ACCESS_LOGIN_PATH = "/cdn-cgi/access/login"
 #: cookie names that carry a session or a login, when the stack names none
-_SESSION_NAME = re.compile(r"sess|sid|auth|token|login|remember|jwt|user|account", re.IGNORECASE)
+_SESSION_NAME = re.compile(r"sess|sid|auth|token|login|remember|jwt", re.IGNORECASE)
 _CSRF_NAME = re.compile(r"csrf|xsrf", re.IGNORECASE)
 
 
