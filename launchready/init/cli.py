@@ -15,12 +15,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from launchready.adopt.stackedit import dump
 from launchready.cli import ExitStatus
 from launchready.init.files import (
     InitFileError,
     Planned,
     check_targets,
-    dump,
     program_missing,
     project_document,
     write_all,

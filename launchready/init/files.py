@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from launchready import PROJECT_ROOT
+from launchready.adopt.stackedit import load
 
 #: What the Pulumi program needs next to its stack files; copied from this checkout into a new directory.
 PROGRAM_FILES = ("__main__.py", "requirements.txt", "components", "policies", "schema")
@@ -23,25 +22,11 @@ class InitFileError(Exception):
     """Files exist and --force was not given, or a file cannot be written."""
 
 
-def yaml() -> YAML:
-    y = YAML()
-    y.preserve_quotes = True
-    y.indent(mapping=2, sequence=4, offset=2)
-    y.width = 120
-    return y
-
-
-def dump(doc: Any) -> str:
-    buf = io.StringIO()
-    yaml().dump(doc, buf)
-    return buf.getvalue()
-
-
 def _load(path: Path | None) -> Any:
     if path is None or not path.is_file():
         return None
     try:
-        doc = yaml().load(path.read_text(encoding="utf-8"))
+        doc, _ = load(path)
     except Exception:  # an unreadable Pulumi.yaml: start from the defaults
         return None
     return doc if isinstance(doc, dict) else None
