@@ -8,6 +8,7 @@ file it used (`describe`, or the `root`/`stackFile` fields of its `--json` docum
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +85,10 @@ def available_stacks(root: Path) -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in stack_config_dir(root).glob("Pulumi.*.yaml"))
 
 
+#: what the Pulumi CLI allows in a stack name (and in the org and project parts of a qualified one)
+_STACK_PART_RE = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+
+
 def stack_short_name(stack: str) -> str:
     """`org/project/stack` and `org/stack` name the stack `stack`, as the Pulumi CLI reads them."""
     return stack.rsplit("/", 1)[-1] if "/" in stack else stack
@@ -110,9 +115,11 @@ def resolve_stack(stack: str, root_arg: Path | None = None, cwd: Path | None = N
     """Find the root (see find_project_root) and `Pulumi.<stack>.yaml` in it. Raises ProjectError that
     names the directory searched and the stacks that exist."""
     root, source = find_project_root(root_arg, cwd)
-    name = stack_short_name(stack.strip())
-    if not name or name in {".", ".."} or "\\" in name or "\0" in name:
-        raise ProjectError(f"--stack {stack!r}: not a stack name (give e.g. --stack prod)")
+    parts = stack.strip().split("/")
+    name = parts[-1]
+    if len(parts) > 3 or not all(_STACK_PART_RE.match(p) and p not in {".", ".."} for p in parts):
+        raise ProjectError(f"--stack {stack!r}: not a stack name: give the name of a Pulumi.<name>.yaml, e.g. "
+                           "--stack prod (or org/project/prod); letters, digits, '-', '_' and '.'")
     path = stack_file_path(root, name)
     if not path.is_file():
         known = ", ".join(available_stacks(root)) or "none"

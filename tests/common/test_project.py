@@ -57,7 +57,7 @@ def test_resolve_stack_names_root_and_file(project: Path) -> None:
     assert resolve_stack("acme/launchready/prod", project).stack == "prod"  # a fully qualified stack name
 
 
-@pytest.mark.parametrize("stack", ["qa", "", "..", "prod\\x"])
+@pytest.mark.parametrize("stack", ["qa", "", "..", "prod\\x", "../prod", "a/b/c/prod", "pr od", "prod/", "x\0"])
 def test_unknown_or_odd_stack_lists_the_known_ones(project: Path, stack: str) -> None:
     with pytest.raises(ProjectError) as err:
         resolve_stack(stack, project)
