@@ -95,6 +95,11 @@ def read_aws(
             what = f"listing SNS topics in {region}"
             for name, arn in _topics(_client("sns", region, endpoint_url)).items():
                 live.topics[(region, name)] = arn
+    except botocore.exceptions.NoCredentialsError:
+        # No AWS access at all: adopt the Cloudflare side and say what was not checked.
+        return LiveAws(checked=False, warning="AWS was not checked: no credentials found (set AWS_PROFILE or "
+                       "AWS_ACCESS_KEY_ID to a read-only identity, or pass --no-aws); the SES identity and the "
+                       "alert topics are not in the import file")
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
         raise _explain(exc, what) from None
     return live

@@ -186,6 +186,8 @@ def adopt(opts: AdoptOptions) -> Outcome:
         from launchready.adopt.aws_live import read_aws
 
         aws = read_aws(*aws_wanted(declared), endpoint_url=opts.aws_endpoint_url)
+        if aws.warning:
+            zone.warnings.append(aws.warning)
     records = match_records(declared, zone, aws, changes)
     resources = sorted(record_adoptions(records, declared) + rulesets(declared, zone)
                        + zone_settings(declared, zone) + aws_resources(declared, aws), key=lambda a: a.urn)

@@ -65,6 +65,7 @@ class LiveAws:
     configuration_sets: set[str] = field(default_factory=set)
     topics: dict[tuple[str, str], str] = field(default_factory=dict)
     checked: bool = False
+    warning: str = ""
 
 
 @dataclass

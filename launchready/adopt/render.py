@@ -47,7 +47,7 @@ def render_text(outcome: Outcome) -> str:
             change = f"  will change: {_changes(a.changes)}" if a.changes else ""
             lines.append(f"  {a.type.rsplit(':', 1)[-1]} {a.name}  id {a.import_id}{change}")
         lines.append("")
-    if not outcome.aws_checked:
+    if not outcome.aws_checked and not any(w.startswith("AWS was not checked") for w in zone.warnings):
         lines += ["AWS was not checked (--no-aws): the SES identity and SNS topics are not in the import file.", ""]
     if zone.source == "zone-file":
         lines += ["A zone file holds no record or ruleset ids: run adopt with CLOUDFLARE_API_TOKEN to put the "

@@ -79,3 +79,19 @@ def test_an_unreachable_aws_endpoint_is_a_clear_error(
     assert code == 2
     err = capsys.readouterr().err
     assert "AWS:" in err and "--aws-endpoint-url" in err and "Traceback" not in err
+
+
+def test_without_aws_credentials_the_cloudflare_side_is_still_adopted(
+    project: Path, api: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for key in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    code = main(["adopt", "--stack", "prod", "--root", str(project), "--api-base", api, "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1  # the Cloudflare conflict, not an AWS error
+    assert doc["awsChecked"] is False
+    assert any(w.startswith("AWS was not checked: no credentials") for w in doc["warnings"])
+    assert (project / "import-prod.json").is_file()
