@@ -24,6 +24,7 @@ from pack_common import (
     Ctx,
     Finding,
     get,
+    is_type,
     of_type,
     peek,
     resource_rule,
@@ -347,7 +348,7 @@ def key_bits(text: str) -> int | None:
 
 
 def _dkim_key_length(ctx: Ctx) -> Iterator[Finding]:
-    if ctx.resource_type == DNS_RECORD:
+    if is_type(ctx.resource_type, DNS_RECORD):
         name = str(peek(ctx.props, "name", default="") or "")
         text = text_of(peek(ctx.props, "content", default=""))
         if text is UNKNOWN or "._domainkey." not in f".{name.lower()}" or "p=" not in str(text):
@@ -367,7 +368,7 @@ def _dkim_key_length(ctx: Ctx) -> Iterator[Finding]:
 
 
 def _is_dkim_subject(ctx: Ctx) -> bool:
-    if ctx.resource_type == DNS_RECORD:
+    if is_type(ctx.resource_type, DNS_RECORD):
         return get(ctx.props, "type") == "TXT" and "._domainkey." in "." + str(get(ctx.props, "name", default=""))
     return get(ctx.props, "dkimSigningAttributes") is not None
 

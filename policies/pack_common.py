@@ -281,6 +281,8 @@ def resource_rule(
     """A rule over one resource of `types`. `applies` says whether a resource of those types is the rule's
     subject (a ZoneSetting of another id is not); a resource that is not is reported "not applicable", so
     the plan can tell a rule that judged nothing from one that passed."""
+    types = with_aliases(types)
+
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         if args.resource_type not in types:
             return  # another type: the plan knows the types a rule judges (its `judges:` tags)
@@ -324,6 +326,8 @@ def stack_rule(
 ) -> StackValidationPolicy:
     """A rule over the whole stack. `types` are the resource types it judges: with none of them in the stack
     it reports "not applicable" (nothing to judge); the plan counts them as the resources it evaluated."""
+    types = with_aliases(types)
+
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         cfg = args.get_config() or {}
         resources = list(args.resources)
@@ -350,8 +354,27 @@ def stack_rule(
     )
 
 
+#: Deprecated type tokens pulumi-cloudflare v6 still accepts for the same resource (same inputs).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "cloudflare:index/dnsRecord:DnsRecord": ("cloudflare:index/record:Record",),
+    "cloudflare:index/zeroTrustAccessApplication:ZeroTrustAccessApplication":
+        ("cloudflare:index/accessApplication:AccessApplication",),
+    "cloudflare:index/zeroTrustAccessPolicy:ZeroTrustAccessPolicy": ("cloudflare:index/accessPolicy:AccessPolicy",),
+}
+
+
+def with_aliases(types: Iterable[str]) -> tuple[str, ...]:
+    """The type tokens and their deprecated aliases."""
+    return tuple(dict.fromkeys(t for name in types for t in (name, *ALIASES.get(name, ()))))
+
+
+def is_type(resource_type: str, name: str) -> bool:
+    return resource_type == name or resource_type in ALIASES.get(name, ())
+
+
 def of_type(resources: Iterable[Any], *types: str) -> list[Any]:
-    return [r for r in resources if r.resource_type in types]
+    wanted = with_aliases(types)
+    return [r for r in resources if r.resource_type in wanted]
 
 
 DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord"
@@ -416,7 +439,7 @@ class StackHosts:
 def stack_hosts(resources: Iterable[Any], labels: list[str], configured: Iterable[str] = ()) -> StackHosts:
     """Internal hostnames (configured, marked, or named by convention, incl. `<label>.<zone>` for every zone),
     public hostnames (the zone apex and www first), and the zones (Zone resources, else record suffixes)."""
-    records = [r for r in resources if r.resource_type == DNS_RECORD and
+    records = [r for r in resources if is_type(r.resource_type, DNS_RECORD) and
                peek(r.props, "type") in ("A", "AAAA", "CNAME")]
     zones = [str(peek(z.props, "name")).lower().rstrip(".") for z in resources
              if z.resource_type == ZONE and isinstance(peek(z.props, "name"), str)]

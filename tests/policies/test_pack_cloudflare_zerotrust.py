@@ -18,7 +18,10 @@ from tests.policies.fixtures import (
     found,
     record,
     res,
+    urn,
 )
+
+UNKNOWN_ID = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 CASES = Cases()
 case = CASES.add
@@ -134,6 +137,22 @@ case(OPEN, "fail_policy_by_literal_id_bypass", by_id_only(policy("open", decisio
                                                                  includes=[{"everyone": {}}])),
      {(OPEN, M, "admin-app")})
 case(OPEN, "pass_policy_by_literal_id_org_domain", by_id_only(policy("staff")))
+
+# the deprecated type tokens pulumi-cloudflare v6 still accepts are judged the same
+LEGACY_RECORD = res("cloudflare:index/record:Record", "legacy", {"zoneId": "z", "name": "ops.example.com",
+                                                                 "type": "CNAME", "content": "ops.fly.dev",
+                                                                 "proxied": True})
+case(ACCESS, "fail_legacy_record_without_app", [LEGACY_RECORD], {(ACCESS, M, "legacy")})
+case(ACCESS, "pass_legacy_record_with_legacy_app", [LEGACY_RECORD, res(
+    "cloudflare:index/accessApplication:AccessApplication", "legacy-app",
+    {"accountId": "a", "type": "self_hosted", "domain": "ops.example.com"})])
+case(OPEN, "fail_legacy_access_policy_everyone", [LEGACY_RECORD, {**res(
+    "cloudflare:index/accessApplication:AccessApplication", "legacy-app",
+    {"accountId": "a", "type": "self_hosted", "domain": "ops.example.com", "policies": [{"id": UNKNOWN_ID}]}),
+    "propertyDependencies": {"policies": [urn("cloudflare:index/accessPolicy:AccessPolicy", "legacy-policy")]}},
+    res("cloudflare:index/accessPolicy:AccessPolicy", "legacy-policy",
+        {"accountId": "a", "name": "all", "decision": "allow", "includes": [{"everyone": {}}]})],
+    {(OPEN, M, "legacy-app")})
 
 case(SESSION, "pass_session_eight_hours", [app("a", "admin.example.com", sessionDuration="8h"),
                                            record("admin", "admin.example.com", "CNAME", "x.fly.dev", proxied=True)])
