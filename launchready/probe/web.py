@@ -208,7 +208,7 @@ class Web:
         extensions = {"sni_hostname": host} if parsed.scheme == "https" else {}
         started = time.perf_counter()
         try:
-            async with asyncio.timeout(self.timeout * 2):
+            async with asyncio.timeout(self.timeout):  # the whole exchange, not each phase
                 request = self.client.build_request(method, target, headers=sent, extensions=extensions)
                 response = await self.client.send(request, stream=True)
                 try:
