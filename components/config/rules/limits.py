@@ -109,7 +109,7 @@ def metrics_source_fits_cloudwatch(cfg: StackConfig) -> Iterator[Problem]:
         elif src.namespace.startswith(":") or src.namespace.lower().startswith("aws/"):
             yield Problem(path, 'CloudWatch namespaces may not start with ":", and "AWS/" is reserved for AWS '
                           "services' own metrics", value=src.namespace,
-                          fix='use your own, e.g. "Fanloom/App" (the namespace your app publishes EMF metrics in)')
+                          fix='use your own, e.g. "Shop/App" (the namespace your app publishes EMF metrics in)')
     for field, value in (("loadBalancer", src.load_balancer), ("apiName", src.api_name)):
         if value is not None and len(value) > DIMENSION_VALUE_MAX:
             yield _too_long(key(f"monitoring.metricsSource.{field}"), value, DIMENSION_VALUE_MAX,
