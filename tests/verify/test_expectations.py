@@ -88,3 +88,27 @@ def test_bare_domains_get_generic_expectations() -> None:
 
 def test_ses_tokens_become_cname_selectors() -> None:
     assert [(s.selector, s.cname_target) for s in ses_dkim_selectors(["abc"])] == [("abc", "abc.dkim.amazonses.com")]
+
+
+def test_prod_expects_its_legacy_redirects_access_login_api_and_homepage(stack_values: Loader) -> None:
+    c = cfg(stack_values, "prod")
+    exp = for_stack(c)
+    rules = {r.from_: (r.to, r.status) for r in exp.legacy}
+    assert rules["/pricing.html"] == ("/pricing", 301)  # the stack's redirects.statusCode
+    assert rules["/blog/*"] == ("/journal/${1}", 308)  # the rule's own statusCode
+    assert exp.legacy_hosts == [c.domain, f"www.{c.domain}"]
+    assert exp.internal_hosts == [f"admin.{c.domain}"]
+    assert exp.login_url == f"https://{c.fqdn(c.monitoring.endpoints.login.host)}{c.monitoring.endpoints.login.path}"
+    assert exp.api_host == f"api.{c.domain}"
+    assert exp.session_cookies == ["fl_session", "fl_remember"]
+    assert exp.staging_hosts == []  # prod may be indexed
+    assert exp.mail_from_mx == "feedback-smtp.eu-west-1.amazonses.com"
+
+
+def test_staging_hosts_must_not_be_indexed_and_a_bare_domain_audits_the_usual_hosts(stack_values: Loader) -> None:
+    c = cfg(stack_values, "staging")
+    assert for_stack(c).staging_hosts == [c.fqdn(label) for label in c.hostnames]
+    bare = for_domain("example.com")
+    assert bare.internal_hosts == ["admin.example.com"] and bare.api_host == "api.example.com"
+    assert bare.staging_hosts == ["staging.example.com"] and bare.legacy == [] and bare.login_url is None
+    assert bare.probe_when_resolving == {"admin.example.com", "api.example.com", "staging.example.com"}
