@@ -13,6 +13,7 @@ from pathlib import Path
 from launchready.cli import ExitStatus
 from launchready.common.arguments import add_stack_arguments
 from launchready.common.failures import run_or_explain
+from launchready.common.files import write_atomically
 from launchready.common.gcpause import gc_paused
 from launchready.common.project import ProjectError, announce, resolve_stack
 from launchready.common.signals import exit_cleanly_on_signals
@@ -53,8 +54,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return ExitStatus.OK
     try:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+        write_atomically(args.out, text)
     except OSError as exc:
         print(f"error: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
         return ExitStatus.USAGE

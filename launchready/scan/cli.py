@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from launchready.cli import ExitStatus
+from launchready.common.files import write_atomically
 from launchready.common.signals import exit_cleanly_on_signals
 from launchready.scan import baseline as baseline_mod
 from launchready.scan import gitrepo
@@ -136,7 +137,7 @@ def _root(args: argparse.Namespace) -> Path:
 def _write_baseline(args: argparse.Namespace, result: ScanResult, baseline: baseline_mod.Baseline,
                     path: Path) -> int:
     try:
-        path.write_text(baseline_mod.render(result.findings, result.settings, baseline), encoding="utf-8")
+        write_atomically(path, baseline_mod.render(result.findings, result.settings, baseline))
     except OSError as exc:
         raise _Usage(f"cannot write {path}: {exc.strerror}") from None
     if args.json:
