@@ -46,7 +46,8 @@ def load_stack(stack: str, root_arg: Path | None) -> LoadedStack:
 
 
 def check_aws_settings(loaded: LoadedStack, ses_region: str | None) -> None:
-    """aws:region (when set) and the SES region are region names; AWS_PROFILE (when set) names a profile.
+    """aws:region (when set) and the SES region are region names; with SES to ask, AWS_PROFILE (when set)
+    names a profile.
     Raises UsageError with TOOLS' messages (launchready.common.aws)."""
     from launchready.common.aws import AwsSetupError, aws_session, check_region
 
@@ -54,8 +55,8 @@ def check_aws_settings(loaded: LoadedStack, ses_region: str | None) -> None:
     try:
         if loaded.values.get("aws:region") is not None:
             check_region(loaded.values["aws:region"], **where)
-        if ses_region is not None:
+        if ses_region is not None:  # SES is asked: the profile must exist too
             check_region(ses_region, key="launchready:email.sesRegion", **where)
-        aws_session()
+            aws_session()
     except AwsSetupError as exc:
         raise UsageError(str(exc)) from None

@@ -62,6 +62,7 @@ def test_a_healthy_deploy_passes_with_a_burst(dns_server, web, root, capsys) -> 
     site(web)
     code, doc = smoke(dns_server, web, root, capsys, "--burst", "20", "--concurrency", "5")
     assert code == 0, [(c["id"], c["summary"]) for c in doc["checks"] if c["status"] != "pass"]
+    assert doc["stackFile"] == str(root / "Pulumi.launch.yaml") and doc["risks"] == []
     assert statuses(doc) == {
         "smoke.homepage": "pass",
         "smoke.login": "pass",
