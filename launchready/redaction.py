@@ -39,6 +39,13 @@ _WEBHOOK_HOSTS_RE = re.compile(
 )
 _TOKEN_PARAMS = frozenset({"token", "key", "apikey", "api_key", "access_token", "sig", "signature", "secret",
                            "code", "auth", "password", "integrationkey", "routing_key"})
+#: `DB_PASSWORD=hunter2`, `api_key: abc123`, `SECRET_TOKEN="..."` written inside a value (a TXT record, a
+#: description): the shape detect-secrets' keyword detector looks for in code. The value must hold a digit, so
+#: prose ("rotate the secret: docs/runbook.md") is not taken for one.
+_KEYWORD_ASSIGNMENT_RE = re.compile(
+    r"(?i)(?<![a-z0-9])[a-z0-9_.-]*(?:passw(?:or)?d|passphrase|secret|token|api[_-]?key|private[_-]?key|"
+    r"access[_-]?key|credentials?)[a-z0-9_.-]*\s*[:=]\s*[\"']?(?=[^\s\"',;]*\d)[^\s\"',;]{6,}"
+)
 _TOKENISH_RE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9_\-]{16,}$")
 #: Prefixes that only credentials start with, at any length (detect-secrets wants the full length of each, so a
 #: short or truncated key would slip past it): Stripe, Slack, GitHub, GitLab, AWS access key ids, OpenAI, npm.
@@ -86,6 +93,8 @@ def _credential_kind(value: str, key: str) -> str | None:
         return "a URL with a password"
     if _CREDENTIAL_PREFIX_RE.search(text):
         return "an API key or token"
+    if _KEYWORD_ASSIGNMENT_RE.search(text):
+        return "a password or token assigned to a name"
     if _webhook_with_token(text):
         return "a webhook URL with its token"
     from launchready.scan.named import DETECTORS

@@ -140,3 +140,12 @@ def test_a_credential_in_a_free_text_field_is_refused_not_planned(project: Path,
 def test_an_ordinary_page_url_with_a_long_slug_is_not_a_credential() -> None:
     assert not is_secret_shaped("https://fanloom.io/2024-annual-report-v2")
     assert is_secret_shaped("https://alerts.example.com/webhook/a1b2c3d4e5f6g7h8i9j0")
+
+
+@pytest.mark.parametrize(
+    ("value", "shaped"),
+    [("DB_PASSWORD=hunter2QAxx9Zq7", True), ("api_key: abc12345", True),  # pragma: allowlist secret
+     ("rotate the secret: docs/runbook.md#rotate-a-secret", False), ("password reset page", False)],
+)
+def test_a_password_assigned_inside_a_value_is_a_credential(value: str, shaped: bool) -> None:
+    assert is_secret_shaped(value) is shaped
