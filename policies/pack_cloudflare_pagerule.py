@@ -74,7 +74,7 @@ def _regex_search(pattern: str, text: str) -> bool:
 def _ssl(ctx: Ctx) -> Iterator[Finding]:
     mode = get(ctx.props, "actions", "ssl")
     weak = {"off", "flexible"} | ({"full"} if not ctx.setting("allowFull", False) else set())
-    if mode is not None and str(mode) in weak and _active(ctx):
+    if mode is not None and str(mode).strip().lower() in weak and _active(ctx):
         yield Finding(f'page rule {get(ctx.props, "target")} sets SSL to "{mode}": Cloudflare reaches the origin '
                       "without a verified certificate for those URLs")
 

@@ -44,12 +44,13 @@ _INTERNAL_CONFIG: dict[str, dict[str, Any]] = {
 
 def _app_hosts(app: Any) -> tuple[list[str], bool]:
     """Host patterns an Access application protects as a whole (a path-scoped destination protects only that
-    path, so it does not count), and whether some of them are unknown during preview."""
+    path, so it does not count), and whether some of them are unknown during preview. Its public
+    destinations when it has any, else its domain and selfHostedDomains."""
     props = getattr(app, "props", None)
-    values = [peek(props, "domain")]
-    values += [peek(dest, "uri") for dest in items(props, "destinations")
-               if peek(dest, "type", default="public") in ("public", UNKNOWN)]
-    values += items(props, "selfHostedDomains")
+    destinations = [peek(dest, "uri") for dest in items(props, "destinations")
+                    if peek(dest, "type", default="public") in ("public", UNKNOWN)]
+    # destinations, when given, are what Access protects (they supersede domain and selfHostedDomains)
+    values = destinations or [peek(props, "domain"), *items(props, "selfHostedDomains")]
     hosts, unknown = [], False
     for value in values:
         if value is UNKNOWN:

@@ -26,7 +26,7 @@ def _ssl_mode(ctx: Ctx) -> Iterator[Finding]:
     if mode is None:
         return
     weak = {"off", "flexible"} | ({"full"} if not ctx.setting("allowFull", False) else set())
-    if str(mode) in weak:
+    if str(mode).strip().lower() in weak:
         yield Finding(f'SSL mode is "{mode}": Cloudflare talks to the origin without a verified certificate '
                       f'({"in clear text" if mode != "full" else "accepting any certificate"})')
 
@@ -46,7 +46,7 @@ def _min_tls(ctx: Ctx) -> Iterator[Finding]:
 
 def _always_https(ctx: Ctx) -> Iterator[Finding]:
     value = _setting(ctx, "always_use_https")
-    if value is not None and str(value) != "on":
+    if value is not None and str(value).strip().lower() != "on":
         yield Finding('always_use_https is "off": visitors can stay on plain HTTP')
 
 
@@ -73,7 +73,7 @@ def _is(setting_id: str) -> Callable[[Ctx], bool]:
 
 def _dev_mode(ctx: Ctx) -> Iterator[Finding]:
     value = _setting(ctx, "development_mode")
-    if value is not None and str(value) == "on":
+    if value is not None and str(value).strip().lower() == "on":
         yield Finding("development mode is on: the cache is bypassed and changes go straight to the origin")
 
 

@@ -41,6 +41,9 @@ case(ACCESS, "pass_internal_app_by_destination", [ADMIN, app("apps", "apps.examp
 case(ACCESS, "pass_internal_app_wildcard", [ADMIN, app("all", "*.example.com")])
 case(ACCESS, "fail_internal_app_only_a_path", [ADMIN, app("reports", "admin.example.com/reports")],
      {(ACCESS, M, "admin")})
+case(ACCESS, "fail_internal_app_destinations_moved_elsewhere", [ADMIN, app("admin-app", "admin.example.com",
+                                                                        ["tools.example.com"])],
+     {(ACCESS, M, "admin")})  # the destinations supersede the domain
 case(ACCESS, "fail_internal_app_for_another_host", [ADMIN, app("ops", "ops.example.com")], {(ACCESS, M, "admin")})
 case(ACCESS, "fail_internal_marked_by_launchready_tag", [
     record("ops", "ops.example.com", "CNAME", "ops.fly.dev", proxied=True, tags=["launchready:internal"])],

@@ -20,6 +20,7 @@ DEV = "cloudflare-zonesetting-disallow-development-mode"
 case(SSL, "pass_ssl_strict", [setting("pass_ssl_strict", "ssl", "strict")])
 case(SSL, "fail_ssl_flexible", [setting("fail_ssl_flexible", "ssl", "flexible")], {(SSL, M, "fail_ssl_flexible")})
 case(SSL, "fail_ssl_off", [setting("fail_ssl_off", "ssl", "off")], {(SSL, M, "fail_ssl_off")})
+case(SSL, "fail_ssl_flexible_capitalised", [setting("f", "ssl", "Flexible")], {(SSL, M, "f")})
 case(SSL, "fail_ssl_full", [setting("fail_ssl_full", "ssl", "full")], {(SSL, M, "fail_ssl_full")})
 case(SSL, "pass_ssl_full_allowed", [setting("pass_ssl_full_allowed", "ssl", "full")],
      config={SSL: {"allowFull": True}})
