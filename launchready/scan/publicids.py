@@ -2,7 +2,8 @@
 
 A Cloudflare zone id and account id (32 hex characters), an AWS account id (12 digits), the ids of
 Cloudflare rulesets, lists and identity providers (hex or UUIDs) and ARNs are printed in dashboards, API
-URLs and error messages; knowing one grants nothing. The same holds for the files `launchready adopt`
+URLs and error messages; knowing one grants nothing. So is the content of a DNS record (a site-verification
+token, a DKIM public key): DNS publishes it. The same holds for the files `launchready adopt`
 writes (`import-<stack>.json`, `adopt-<stack>.json`): provider ids, URNs and DNS record contents (public
 by nature). detect-secrets' entropy plugins flag them anyway, so an adopter's own files would fail the
 scan. Only the entropy findings on such values in those files are dropped: a value under a secret-like key,
@@ -70,6 +71,10 @@ def public_values(text: str) -> set[str]:
                 found.update(token_re.findall(value))
         elif _ID_KEY_RE.search(bare) and _ID_VALUE_RE.match(value):
             found.add(value)
+        elif bare == "content":  # a DNS record's content is published in DNS (verification tokens, DKIM keys)
+            found.add(value)
+            for token_re in _TOKEN_RES:
+                found.update(token_re.findall(value))
     return found
 
 

@@ -26,6 +26,8 @@ KMS_KEY = f"{_hex(8)}-{_hex(4)}-4{_hex(3)}-a{_hex(3)}-{_hex(12)}"
 WEBHOOK_TOKEN = "".join(_RNG.choice(string.ascii_letters + string.digits) for _ in range(24))
 PLAINTEXT = "pw-" + "".join(_RNG.choice(string.ascii_letters + string.digits) for _ in range(20))
 
+VERIFICATION = "".join(_RNG.choice(string.ascii_letters + string.digits) for _ in range(43))
+
 ADOPTER_STACK = f"""\
 # Pulumi.prod.yaml of a new product
 config:
@@ -45,6 +47,11 @@ config:
     topicArn: "arn:aws:sns:eu-central-1:{AWS_ACCOUNT}:shop-prod-alerts"
   shop:apiToken:
     secure: v1:AAAABBBBCCCC
+  shop:dns:
+    extraRecords:
+      - name: "@"
+        type: TXT
+        content: google-site-verification={VERIFICATION}
 """
 
 
@@ -75,8 +82,9 @@ def test_an_id_shaped_value_under_a_secret_key_is_still_a_secret(adopter_repo: P
     write(adopter_repo, "Pulumi.prod.yaml", ADOPTER_STACK + extra)
     run = scan("--path", str(adopter_repo), "--no-history", "--json")
     found = sorted((f["line"], f["key"], f["type"]) for f in run.json()["findings"])
-    assert found == [(19, "shop:apiKeyId", "Plaintext secret in Pulumi stack file"),
-                     (20, "shop:clientSecret", "Plaintext secret in Pulumi stack file")]
+    last = ADOPTER_STACK.count("\n")
+    assert found == [(last + 1, "shop:apiKeyId", "Plaintext secret in Pulumi stack file"),
+                     (last + 2, "shop:clientSecret", "Plaintext secret in Pulumi stack file")]
 
 
 def test_public_values_names_ids_and_arn_parts_only() -> None:
