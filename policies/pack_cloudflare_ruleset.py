@@ -309,20 +309,28 @@ def _log_only_rate_limit(ctx: Ctx) -> Iterator[Finding]:
             yield Finding(f"rate limit {label} only logs: requests over the limit still reach the origin")
 
 
+LOGIN_WORDS = ("login", "signin", "sign-in", "sign_in", "auth", "password", "passwd", "otp", "token", "session")
+
+
 def _rate_limit_threshold(ctx: Ctx) -> Iterator[Finding]:
     ceiling = number(ctx.setting("maxRequestsPerSecond", 100))
+    login_ceiling = number(ctx.setting("maxLoginRequestsPerMinute", 60)) / 60
     for label, rule in _rate_limits(ctx):
         limit = peek(rule, "ratelimit", default={})
         requests, period = peek(limit, "requestsPerPeriod"), peek(limit, "period")
         if requests is UNKNOWN or period is UNKNOWN or (requests is None and peek(limit, "scorePerPeriod")):
             continue
         requests, period = number(requests), number(period)
+        expression = str(peek(rule, "expression", default="") or "").lower()
+        login = any(word in expression for word in LOGIN_WORDS)
+        allowed = min(ceiling, login_ceiling) if login else ceiling
         if not requests >= 1 or not period >= 1:
             yield Finding(f"rate limit {label} has no usable threshold (requestsPerPeriod {requests}, "
                           f"period {period} s)")
-        elif requests / period > ceiling:
-            yield Finding(f"rate limit {label} allows {requests:g} requests per {period:g} s "
-                          f"({requests / period:,.0f}/s per client), above {ceiling:g}/s: it never triggers")
+        elif requests / period > allowed:
+            what = "a sign-in path, " if login else ""
+            yield Finding(f"rate limit {label} allows {requests:g} requests per {period:g} s on {what}"
+                          f"{requests / period:,.1f}/s per client, above {allowed:g}/s: it never triggers")
 
 
 _CACHE_CONFIG: dict[str, dict[str, Any]] = {
@@ -404,6 +412,9 @@ RULESET_RULES = [
         remediation="Set requestsPerPeriod and period to what one client legitimately sends (e.g. 5 login "
                     "attempts per 60 s).",
         config={"maxRequestsPerSecond": {"type": "number", "default": 100, "minimum": 0,
-                                         "description": "The highest per-client rate a limit may allow."}},
+                                         "description": "The highest per-client rate a limit may allow."},
+                "maxLoginRequestsPerMinute": {"type": "number", "default": 60, "minimum": 0,
+                                              "description": "The highest per-client rate a limit on a sign-in "
+                                                             "path (login, auth, password, otp) may allow."}},
     ),
 ]

@@ -64,7 +64,7 @@ RULE_SETTINGS = {
                                                                 "internalHosts", "internalLabels",
                                                                 "staticPathPrefixes"},
     "cloudflare-ruleset-disallow-cache-everything-without-guard": {"sessionCookies"},
-    "cloudflare-ruleset-configure-rate-limit-threshold": {"maxRequestsPerSecond"},
+    "cloudflare-ruleset-configure-rate-limit-threshold": {"maxRequestsPerSecond", "maxLoginRequestsPerMinute"},
     "cloudflare-pagerule-disallow-cache-everything": {"authenticatedPathPrefixes", "sessionCookies", "internalHosts",
                                                       "internalLabels"},
     "cloudflare-pagerule-disallow-insecure-ssl": {"allowFull"},

@@ -248,12 +248,15 @@ def limits(name: str, *rules: dict[str, Any]) -> dict[str, Any]:
 
 case(RATE_LOG, "pass_rate_limit_blocks", [limits("r", limit("login"))])
 case(RATE_LOG, "fail_rate_limit_only_logs", [limits("r", limit("login", action="log"))], {(RATE_LOG, M, "r")})
-case(RATE, "pass_rate_limit_threshold_sane", [limits("r", limit("login", requests=100, period=10))])
+case(RATE, "pass_rate_limit_threshold_sane", [limits("r", limit("login", requests=10, period=60))])
+case(RATE, "fail_login_rate_limit_too_loose", [limits("r", limit("login", requests=100, period=10))], {(RATE, M, "r")})
+API_LIMIT = {**limit("api", requests=100, period=10), "expression": 'starts_with(http.request.uri.path, "/v1/")'}
+case(RATE, "pass_api_rate_limit_100_per_10s", [limits("r", API_LIMIT)])
 case(RATE, "fail_rate_limit_threshold_huge", [limits("r", limit("login", requests=1_000_000, period=10))],
      {(RATE, M, "r")})
 case(RATE, "fail_rate_limit_no_threshold", [limits("r", limit("login", requests=0))], {(RATE, M, "r")})
 case(RATE, "pass_rate_limit_threshold_by_config", [limits("r", limit("login", requests=10_000, period=10))],
-     config={RATE: {"maxRequestsPerSecond": 2000}})
+     config={RATE: {"maxRequestsPerSecond": 2000, "maxLoginRequestsPerMinute": 60_000}})
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASES.ids())
