@@ -18,7 +18,7 @@ from enum import IntEnum
 #: command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("launchready.plan.cli", "run the Pulumi program offline under mocks and the policy pack"),
-    "verify": ("launchready.verify.cli", "check live DNS, redirects, TLS, HSTS and email records"),
+    "verify": ("launchready.verify.cli", "check live DNS, redirects, TLS, email and web security; ranked risks"),
     "smoke": ("launchready.smoke.cli", "deploy-day smoke tests of homepage, login and API health"),
     "report": ("launchready.report.cli", "daily report of latency, errors, deploys and uptime"),
     "handover": ("launchready.handover.cli", "generate the Markdown handover document"),
