@@ -70,6 +70,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 FAST = ("--rate", "25", "--ramp", "0", "--duration", "1")
+#: thresholds no loaded test machine can breach, for the tests about everything but the thresholds
+ROOMY = {"core": {"p95Ms": 30000}, "reports": {"p95Ms": 60000}}
 
 
 def test_the_example_scenario_runs_all_five_flows_with_captured_values(
@@ -77,7 +79,7 @@ def test_the_example_scenario_runs_all_five_flows_with_captured_values(
         env: None, capsys: pytest.CaptureFixture[str]) -> None:
     seen: dict[str, list[str]] = {}
     server = serve(app_routes(seen))
-    root = project()
+    root = project(routeClasses=ROOMY)
     code, out, err = run(capsys, "--stack", "staging", "--root", str(root), "--scenario",
                          str(repo_root / "examples/load-scenario.yaml"), "--base-url", server.url, "--json", *FAST)
     doc = json.loads(out)
@@ -90,8 +92,9 @@ def test_the_example_scenario_runs_all_five_flows_with_captured_values(
                 "passed"} <= set(flow)
         assert flow["count"] > 0 and flow["errors"] == 0, flow
     by_name = {f["name"]: f for f in doc["flows"]}
-    assert by_name["export data"]["route_class"] == "reports" and by_name["export data"]["threshold_p95_ms"] == 2000
-    assert by_name["login"]["threshold_p95_ms"] == 500  # the staging stack's default core class
+    # the thresholds are the stack's route classes
+    assert by_name["export data"]["route_class"] == "reports" and by_name["export data"]["threshold_p95_ms"] == 60000
+    assert by_name["login"]["threshold_p95_ms"] == 30000
     assert by_name["invite user"]["threshold_error_rate_percent"] == 1
     assert by_name["export data"]["steps"][1]["p50_ms"] >= 50  # the server's 50 ms are measured
     assert set(seen["csrf"]) >= {"t-9"}  # header captured from sign-in, sent on create
@@ -104,7 +107,7 @@ def test_a_breached_threshold_exits_1_and_names_the_flow(
         serve: Callable[[dict[str, Handler]], LoopbackServer], project: Callable[..., Path], tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
     server = serve({"/api/export": fixed(0.120), "/": fixed(0.001)})
-    root = project(routeClasses={"core": {"p95Ms": 500}, "reports": {"p95Ms": 100}})
+    root = project(routeClasses={"core": {"p95Ms": 30000}, "reports": {"p95Ms": 100}})
     scenario = tmp_path / "s.yaml"
     scenario.write_text("flows:\n  - name: export data\n    routeClass: reports\n    steps:\n"
                         "      - {name: export, path: /api/export}\n"
@@ -122,8 +125,8 @@ def test_markdown_output_is_a_table_row_per_flow(
     server = serve({"/": fixed(0.001)})
     scenario = tmp_path / "s.yaml"
     scenario.write_text("flows:\n  - name: homepage\n    routeClass: core\n    steps: [{name: home, path: /}]\n")
-    code, out, _ = run(capsys, "--stack", "staging", "--root", str(project()), "--scenario", str(scenario),
-                       "--base-url", server.url, "--markdown", *FAST)
+    code, out, _ = run(capsys, "--stack", "staging", "--root", str(project(routeClasses=ROOMY)), "--scenario",
+                       str(scenario), "--base-url", server.url, "--markdown", *FAST)
     assert code == 0
     assert "| homepage | core |" in out and out.startswith("### Load test: stack `staging` (passed)")
 
@@ -138,8 +141,8 @@ def test_https_with_a_private_ca_needs_the_ca_bundle(project: Callable[..., Path
         bundle = tmp_path / "ca.pem"
         ca.cert_pem.write_to_path(str(bundle))
         scenario = write(tmp_path, "flows:\n  - name: home\n    routeClass: core\n    steps: [{name: h, path: /}]\n")
-        argv = ["--stack", "staging", "--root", str(project()), "--scenario", scenario, "--base-url", server.url,
-                *FAST, "--json"]
+        argv = ["--stack", "staging", "--root", str(project(routeClasses=ROOMY)), "--scenario", scenario,
+                "--base-url", server.url, *FAST, "--json"]
         code, out, _ = run(capsys, *argv, "--ca-bundle", str(bundle))
         assert code == 0 and json.loads(out)["flows"][0]["errors"] == 0
         code, out, _ = run(capsys, *argv)

@@ -13,8 +13,8 @@ from tests.load.conftest import percentile
 from tests.load.server import Handler, LoopbackServer, cycle, fixed
 
 Serve = Callable[[dict[str, Handler]], LoopbackServer]
-#: 40 latencies: 36 between 10 and 80 ms, the top 10% at 150 ms, so the true p95 is 150 ms
-CORE_DELAYS = [0.010 + 0.002 * i for i in range(36)] + [0.150] * 4
+#: 40 latencies: 36 between 10 and 80 ms, the top 10% at 300 ms, so the true p95 is 300 ms
+CORE_DELAYS = [0.010 + 0.002 * i for i in range(36)] + [0.300] * 4
 
 
 def scenario(load: dict[str, Any], flows: list[dict[str, Any]]) -> Any:
@@ -37,12 +37,12 @@ def test_reported_p95_is_within_5_percent_of_the_servers_true_p95_and_each_flow_
     result = run_load("staging", server.url, plans(sc, server.url, {"core": 100, "reports": 2000}), sc.load, {})
     core, export = result.flows
     true_p95 = percentile(server.served["/records"], 95) * 1000
-    assert 145 <= true_p95 <= 160  # the server did what it was told
+    assert 295 <= true_p95 <= 330  # the server did what it was told
     reported = core.merged.percentile_ms(95)
     assert reported is not None and abs(reported - true_p95) <= 0.05 * true_p95
     export_p95 = export.merged.percentile_ms(95)
     assert export_p95 is not None and abs(export_p95 - percentile(server.served["/export"], 95) * 1000) <= 15
-    # 150 ms is over the core limit of 100 ms; 300 ms is within the reports limit of 2 s
+    # 300 ms is over the core limit of 100 ms, and within the reports limit of 2 s
     assert not core.passed and core.breaches() == [f"p95 {reported:g} ms > 100 ms (core)"]
     assert export.passed and not result.passed
     # weights 3:1 of the iterations due, and every request answered
@@ -94,7 +94,7 @@ def test_the_run_ends_on_time_against_a_server_that_never_answers(serve: Serve) 
     started = time.monotonic()
     result = run_load("staging", server.url, plans(sc, server.url, {"core": 500}), sc.load, {})
     elapsed = time.monotonic() - started
-    assert elapsed < 1 + 1 + 0.75, elapsed  # hold + one timeout, plus a little
+    assert elapsed < 1 + 1 + 1.5, elapsed  # hold + one timeout, plus the teardown on a loaded machine
     kinds = result.flows[0].steps[0].recorder.errors
     assert kinds["timeout"] + kinds[CUT] == 20
     assert result.flows[0].breaches()[-1].startswith("error rate 100%")

@@ -55,6 +55,10 @@ def test_flags_override_the_scenario_within_the_caps_and_thresholds_come_from_th
     assert (profile.rate, profile.hold_seconds, profile.ramp_seconds) == (10, 5, 10)
     with pytest.raises(SetupError, match="--rate: Input should be less than or equal to 200"):
         effective_profile(sc, Overrides(rate=201))
+    staging = flow_plans(sc, load_stack_config("staging", repo_root), None)  # no routeClasses: the defaults
+    assert [p.threshold_p95_ms for p in staging] == [2000, 250]
+    core_only = parse_scenario({"flows": [{"name": "c", "routeClass": "core", "steps": [{"name": "s", "path": "/"}]}]})
+    assert flow_plans(core_only, load_stack_config("staging", repo_root), None)[0].threshold_p95_ms == 500
     plans = flow_plans(sc, load_stack_config("prod", repo_root), None)
     assert [(p.origin, p.threshold_p95_ms, p.threshold_error_rate_percent) for p in plans] == [
         ("https://api.fanloom.io", 2000, 2), ("https://fanloom.io", 250, 2)]
