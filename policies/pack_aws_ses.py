@@ -25,6 +25,7 @@ from pack_common import (
     Finding,
     get,
     is_type,
+    items,
     of_type,
     peek,
     resource_rule,
@@ -249,9 +250,21 @@ def dkim_sources(ctx: Ctx, domain: str, identity: Any) -> set[str]:
     return urns
 
 
-def dkim_state(record: Any, domain: str, sources: set[str]) -> str:
-    """"ok" for an Easy DKIM CNAME of the domain, "mismatch" when its name's token is not its target's,
-    "" for any other record."""
+def known_tokens(ctx: Ctx, sources: set[str]) -> set[str] | None:
+    """The identity's DKIM tokens when the stack knows them (outputs after an update: the sesv2 identity's
+    `dkimSigningAttributes.tokens`, a v1 DomainDkim's `dkimTokens`); None when it does not."""
+    tokens: set[str] = set()
+    for resource in ctx.resources or []:
+        if resource.urn not in sources:
+            continue
+        values = items(resource.props, "dkimSigningAttributes", "tokens") + items(resource.props, "dkimTokens")
+        tokens |= {str(t).lower() for t in values if isinstance(t, str)}
+    return tokens or None
+
+
+def dkim_state(record: Any, domain: str, sources: set[str], tokens: set[str] | None = None) -> str:
+    """"ok" for an Easy DKIM CNAME of the domain, "mismatch" when its name's token is not its target's or
+    not one of the identity's known tokens, "" for any other record."""
     if peek(record.props, "type") != "CNAME":
         return ""
     if any(depends_on(record, urn) for urn in sources):
@@ -265,7 +278,9 @@ def dkim_state(record: Any, domain: str, sources: set[str]) -> str:
     if not target.endswith(".dkim.amazonses.com"):
         return ""
     token = name[: -len(f"._domainkey.{domain}")]
-    return "ok" if target == f"{token}.dkim.amazonses.com" else "mismatch"
+    if target != f"{token}.dkim.amazonses.com" or (tokens is not None and token not in tokens):
+        return "mismatch"
+    return "ok"
 
 
 def _byodkim(ctx: Ctx, domain: str, identity: Any) -> Iterator[Finding] | None:
@@ -292,11 +307,13 @@ def _dkim(ctx: Ctx) -> Iterator[Finding]:
             yield from own_key
             continue
         sources = dkim_sources(ctx, domain, identity)
-        states = [(r, dkim_state(r, domain, sources)) for r in all_records]
+        tokens = known_tokens(ctx, sources)
+        states = [(r, dkim_state(r, domain, sources, tokens)) for r in all_records]
         for record, state in states:
             if state == "mismatch":
-                yield Finding(f"DKIM record {name_of(record)} points at {peek(record.props, 'content')}, another "
-                              "token than its own name: SES cannot verify it", urn=record.urn, name=record.name)
+                yield Finding(f"DKIM record {name_of(record)} points at {peek(record.props, 'content')}: not the "
+                              "token of its own name, or not one of the identity's tokens, so SES cannot verify it",
+                              urn=record.urn, name=record.name)
         found = sum(1 for _, state in states if state == "ok")
         if found < 3:
             yield Finding(f"sending domain {domain} has {found} DKIM CNAMEs; SES Easy DKIM needs all 3 "

@@ -124,6 +124,13 @@ def rsa_private(bits: int) -> str:
     ints = [b"\x00", b"\x00" + modulus.to_bytes(bits // 8, "big"), b"\x01\x00\x01"] + [b"\x01"] * 6
     return base64.b64encode(tlv(0x30, b"".join(tlv(0x02, i) for i in ints))).decode()
 
+KNOWN = res(IDENTITY, "identity", {"emailIdentity": "example.com",
+                                   "dkimSigningAttributes": {"tokens": ["t0", "t1", "t2"]}})
+case(DKIM, "pass_dkim_tokens_known_and_matching", sending_domain(identity=KNOWN))
+case(DKIM, "fail_dkim_cname_for_a_token_not_the_identitys", sending_domain(identity=KNOWN, dkim2=record(
+    "dkim2", "zz._domainkey.example.com", "CNAME", "zz.dkim.amazonses.com")),
+    {(DKIM, M, "dkim2"), (DKIM, M, "identity")})
+
 
 def rsa_spki(bits: int) -> str:
     """A DER SubjectPublicKeyInfo of an RSA key whose modulus has `bits` bits, base64 (what p= holds)."""
