@@ -67,6 +67,13 @@ def _hsts(ctx: Ctx) -> Iterator[Finding]:
                       f"{HSTS_PRELOAD_MIN_MAX_AGE} seconds, so browsers would drop the domain")
 
 
+def _security_off(ctx: Ctx) -> Iterator[Finding]:
+    value = _setting(ctx, "security_level")
+    if value is not None and str(value).strip().lower() in ("essentially_off", "off"):
+        yield Finding(f'the zone\'s security level is "{value}": Cloudflare stops challenging known-bad visitors '
+                      "for the whole zone")
+
+
 def _is(setting_id: str) -> Callable[[Ctx], bool]:
     return lambda ctx: get(ctx.props, "settingId") == setting_id
 
@@ -119,5 +126,13 @@ ZONESETTING_RULES = [
         severity=Severity.MEDIUM, level=MANDATORY, types=(ZONE_SETTING,), check=_dev_mode,
         applies=_is("development_mode"),
         remediation='Remove the development_mode ZoneSetting or set it to "off".',
+    ),
+    resource_rule(
+        name="cloudflare-zonesetting-disallow-security-level-off",
+        description="The zone's security level must not be off or essentially off: threat scores stop being acted "
+                    "on for every hostname of the zone.",
+        severity=Severity.HIGH, level=MANDATORY, types=(ZONE_SETTING,), check=_security_off,
+        applies=_is("security_level"),
+        remediation='Set the security_level ZoneSetting to "medium" (the default) or remove it.',
     ),
 ]

@@ -16,6 +16,7 @@ TLS = "cloudflare-zonesetting-configure-min-tls"
 HTTPS = "cloudflare-zonesetting-enable-always-use-https"
 HSTS = "cloudflare-zonesetting-enable-hsts-prod"
 DEV = "cloudflare-zonesetting-disallow-development-mode"
+SECURITY = "cloudflare-zonesetting-disallow-security-level-off"
 
 case(SSL, "pass_ssl_strict", [setting("pass_ssl_strict", "ssl", "strict")])
 case(SSL, "fail_ssl_flexible", [setting("fail_ssl_flexible", "ssl", "flexible")], {(SSL, M, "fail_ssl_flexible")})
@@ -34,6 +35,11 @@ case(HTTPS, "pass_https_on", [setting("pass_https_on", "always_use_https", "on")
 case(HTTPS, "fail_https_off", [setting("fail_https_off", "always_use_https", "off")], {(HTTPS, M, "fail_https_off")})
 case(DEV, "pass_dev_mode_off", [setting("pass_dev_mode_off", "development_mode", "off")])
 case(DEV, "fail_dev_mode_on", [setting("fail_dev_mode_on", "development_mode", "on")], {(DEV, M, "fail_dev_mode_on")})
+
+case(SECURITY, "pass_security_level_medium", [setting("s", "security_level", "medium")])
+case(SECURITY, "fail_security_level_essentially_off", [setting("s", "security_level", "essentially_off")],
+     {(SECURITY, M, "s")})
+case(SECURITY, "fail_security_level_off", [setting("s", "security_level", "off")], {(SECURITY, M, "s")})
 
 case(HSTS, "pass_hsts_year_prod", [hsts("pass_hsts_year_prod", True, 31536000)], tags=PROD)
 case(HSTS, "fail_hsts_off_prod", [hsts("fail_hsts_off_prod", False, 0)], {(HSTS, M, "fail_hsts_off_prod")}, tags=PROD)
