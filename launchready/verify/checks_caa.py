@@ -74,12 +74,28 @@ async def relevant_caa(resolver: Resolver, host: str, domain: str) -> tuple[str 
     return None, [], ""
 
 
-def _allowed(pairs: list[tuple[str, str]]) -> set[str] | None:
-    """The identifiers `issue` permits; None when no issue tag restricts issuance."""
-    issue = [v for tag, v in pairs if tag == "issue"]
-    if not issue:
+def _allowed(pairs: list[tuple[str, str]], wildcard: bool = False) -> set[str] | None:
+    """The identifiers `issue` permits (for a wildcard name: `issuewild` when there is one, RFC 8659 4.3);
+    None when no tag restricts issuance."""
+    tag_wanted = "issuewild" if wildcard and any(tag == "issuewild" for tag, _ in pairs) else "issue"
+    values = [v for tag, v in pairs if tag == tag_wanted]
+    if not values:
         return None
-    return {v.split(";")[0].strip().lower() for v in issue} - {""}
+    return {v.split(";")[0].strip().lower() for v in values} - {""}
+
+
+def _restriction(pairs: list[tuple[str, str]], names: list[str]) -> tuple[set[str] | None, str]:
+    """What CAA permits for every name of the certificate (wildcard names under `issuewild` when present), and
+    the tags that said so; None when nothing restricts."""
+    wild = any(n.startswith("*.") for n in names)
+    plain = not names or not all(n.startswith("*.") for n in names)
+    wild_tag = "issuewild" if any(tag == "issuewild" for tag, _ in pairs) else "issue"
+    checks = ([("issue", _allowed(pairs))] if plain else []) + ([(wild_tag, _allowed(pairs, True))] if wild else [])
+    restricting = [(tag, allowed) for tag, allowed in checks if allowed is not None]
+    if not restricting:
+        return None, "issue"
+    allowed = set.intersection(*(a for _, a in restricting))
+    return allowed, " and ".join(dict.fromkeys(tag for tag, _ in restricting))
 
 
 async def check_caa_issuer(
@@ -105,14 +121,15 @@ async def check_caa_issuer(
     }
     if error:
         return fail("dns.caa_issuer", host, error, **details)
-    allowed = _allowed(pairs)
-    details["allowed"] = sorted(allowed) if allowed is not None else None
+    allowed, tag = _restriction(pairs, list(cert.get("names") or []))
+    details.update(allowed=sorted(allowed) if allowed is not None else None, tag=tag,
+                   certificate_names=cert.get("names"))
     if allowed is not None and not allowed:
         return fail(
             "dns.caa_issuer",
             host,
-            f'CAA at {name} says issue ";": no CA may issue for {host}, so the certificate from {org} cannot be '
-            "renewed",
+            f'CAA at {name} permits no CA ({tag} ";") for the names of the certificate in use, so the certificate '
+            f"from {org} cannot be renewed",
             **details,
         )
     if allowed is None:

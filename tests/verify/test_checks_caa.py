@@ -47,3 +47,10 @@ def test_an_issuer_that_cannot_be_mapped_warns(resolver: Resolver, web: RunningW
     monkeypatch.setattr("launchready.verify.checks_caa.CAA_IDENTIFIERS", {})
     result = caa(resolver, web, DOMAIN)
     assert result.status is Status.warn and "cannot tell which CAA identifier" in result.summary
+
+
+def test_a_wildcard_certificate_needs_issuewild_to_permit_its_ca(resolver: Resolver, web: RunningWeb) -> None:
+    result = caa(resolver, web, f"wildcard.{DOMAIN}")  # issue letsencrypt.org, issuewild ";"
+    assert result.status is Status.fail and 'issue and issuewild ";"' in result.summary, result.summary
+    plain = caa(resolver, web, DOMAIN)  # the same CA, a certificate without wildcard names
+    assert plain.status is Status.passed and plain.details["tag"] == "issue"
