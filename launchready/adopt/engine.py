@@ -44,6 +44,7 @@ class Outcome:
     dropped: list[str] = field(default_factory=list)
     written: dict[str, bool] = field(default_factory=dict)
     new_stack_text: str | None = None
+    components_doc: dict[str, Any] = field(default_factory=lambda: {"resources": []})
 
     @property
     def conflicts(self) -> list[RecordResult]:
@@ -68,6 +69,7 @@ class Outcome:
                 "caaReportEmail": self.changes.caa_report_email,
             },
             "importFile": self.import_doc,
+            "componentsImportFile": self.components_doc,
             "awsChecked": self.aws_checked,
             "warnings": list(self.zone.warnings),
             "droppedImports": self.dropped,
@@ -192,9 +194,13 @@ def adopt(opts: AdoptOptions) -> Outcome:
     resources = sorted(record_adoptions(records, declared) + rulesets(declared, zone)
                        + zone_settings(declared, zone) + aws_resources(declared, aws), key=lambda a: a.urn)
     doc = importfile.build(resources, declared.stack_urn)
+    components = importfile.build_components(
+        resources, {r.urn: (r.type, r.name, r.parent) for r in declared.resources if not r.custom},
+        declared.stack_urn)
     path = importfile.import_path(opts.root, opts.stack)
     outcome = Outcome(opts.stack, declared.stack_file.path, zone, records, resources, changes, doc, aws.checked,
-                      dropped=_dropped(importfile.read(path), doc), new_stack_text=new_text)
+                      dropped=_dropped(importfile.read(path), doc), new_stack_text=new_text,
+                      components_doc=components)
     if not opts.dry_run:
         write(outcome, opts.root)
     return outcome
@@ -203,11 +209,14 @@ def adopt(opts: AdoptOptions) -> Outcome:
 def write(outcome: Outcome, root: Path) -> None:
     import json
 
-    written = {"stackFile": False, "importFile": False, "adoptFile": False}
+    written = {"stackFile": False, "importFile": False, "componentsFile": False, "adoptFile": False}
     if outcome.new_stack_text is not None:
         written["stackFile"] = importfile.write_if_changed(outcome.stack_path, outcome.new_stack_text)
     written["importFile"] = importfile.write_if_changed(importfile.import_path(root, outcome.stack),
                                                         importfile.text(outcome.import_doc))
+    if outcome.components_doc["resources"]:
+        written["componentsFile"] = importfile.write_if_changed(
+            importfile.components_path(root, outcome.stack), importfile.text(outcome.components_doc))
     written["adoptFile"] = importfile.write_if_changed(
         importfile.adopt_path(root, outcome.stack), json.dumps(outcome.saved_document(), indent=2) + "\n")
     outcome.written = written

@@ -55,6 +55,41 @@ def build(adoptions: list[ResourceAdoption], stack_urn: str) -> dict[str, Any]:
     return {"nameTable": dict(sorted(table.items())), "resources": resources}
 
 
+def components_path(root: Path, stack: str) -> Path:
+    return root / f"import-{stack}-components.json"
+
+
+def build_components(adoptions: list[ResourceAdoption], parents: dict[str, tuple[str, str, str]],
+                     stack_urn: str) -> dict[str, Any]:
+    """The component resources the adopted resources sit in, as `component: true` entries (Pulumi >= 3.94):
+    imported first into a stack that was never deployed, so the nameTable parents of the main file exist.
+
+    `parents` maps a component's URN to (type, logical name, its own parent URN)."""
+    needed: list[str] = []
+
+    def add(urn: str) -> None:
+        if urn in needed or urn == stack_urn or urn not in parents:
+            return
+        add(parents[urn][2])  # ancestors first
+        needed.append(urn)
+
+    for item in adoptions:
+        add(item.parent)
+    names: dict[str, str] = {}
+    resources = []
+    for urn in needed:
+        typ, logical, parent = parents[urn]
+        name = logical if logical not in names.values() else f"{logical}-{typ.rsplit(':', 1)[-1].lower()}"
+        names[urn] = name
+        entry: dict[str, Any] = {"type": typ, "name": name, "component": True}
+        if name != logical:
+            entry["logicalName"] = logical
+        if parent in names:
+            entry["parent"] = names[parent]
+        resources.append(entry)
+    return {"resources": resources}
+
+
 def text(doc: dict[str, Any]) -> str:
     return json.dumps(doc, indent=2) + "\n"
 

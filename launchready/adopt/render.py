@@ -65,6 +65,7 @@ def _footer(outcome: Outcome) -> list[str]:
     written = outcome.written
     done = [name for name, flag in (("Pulumi." + stack + ".yaml", written.get("stackFile")),
                                     (f"import-{stack}.json", written.get("importFile")),
+                                    (f"import-{stack}-components.json", written.get("componentsFile")),
                                     (f"adopt-{stack}.json", written.get("adoptFile"))) if flag]
     lines = [f"wrote {', '.join(done)}" if done else "nothing changed (already adopted)" if written
              else "dry run: nothing written"]
@@ -76,7 +77,9 @@ def _footer(outcome: Outcome) -> list[str]:
         lines += [f"  {urn}" for urn in protect]
     if outcome.conflicts:
         lines.append(f"{len(outcome.conflicts)} conflicts need a decision (see fix: above), then re-run adopt.")
-    lines += ["", "Next:", f"  launchready plan --stack {stack}",
+    first = ([f"  pulumi import --stack {stack} --file import-{stack}-components.json --yes   # a stack never "
+              "deployed: its component parents first"] if outcome.components_doc["resources"] else [])
+    lines += ["", "Next:", f"  launchready plan --stack {stack}", *first,
               f"  pulumi import --stack {stack} --file import-{stack}.json --yes",
               f"  pulumi preview --stack {stack}", f"  pulumi up --stack {stack}"]
     return lines

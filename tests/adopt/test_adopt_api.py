@@ -272,3 +272,17 @@ def test_lines_adopt_does_not_change_keep_their_layout(
     remaining = iter(after)
     assert all(line in remaining for line in text.splitlines())  # every original line, in order
     assert len(after) > len(text.splitlines())
+
+
+def test_the_component_parents_come_in_their_own_file_for_a_stack_never_deployed(
+    project: Path, api: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    adopt(project, api)
+    main_file = json.loads((project / "import-prod.json").read_text())
+    components = json.loads((project / "import-prod-components.json").read_text())["resources"]
+    assert all(c["component"] is True and "id" not in c for c in components)
+    by_name = {c["name"]: c for c in components}
+    for name, urn in main_file["nameTable"].items():
+        # once this file is imported, every parent the main file names exists under exactly that URN
+        assert urn == f"urn:pulumi:prod::acme-shop::pulumi:pulumi:Stack${by_name[name]['type']}::{name}"
+    assert {"dns", "edge", "email"} <= set(by_name)
