@@ -129,13 +129,19 @@ def host_set(count: int) -> list[dict[str, Any]]:
                                                                   "rules": rules})]
 
 
-def _timed(client: PolicyPackClient, resources: list[dict[str, Any]], rounds: int) -> tuple[float, int]:
-    best, found = float("inf"), 0
+def _timed(client: PolicyPackClient, resources: list[dict[str, Any]], rounds: int) -> tuple[float, int, float]:
+    """(best wall time, violations, the pack's CPU seconds in that round)."""
+    best, found, cpu = float("inf"), 0, float("nan")
     for _ in range(rounds):
+        cpu0 = _cpu_seconds(client.proc.pid)
         t0 = time.perf_counter()
         found = len(client.analyze(resources))
-        best = min(best, time.perf_counter() - t0)
-    return best, found
+        elapsed = time.perf_counter() - t0
+        cpu1 = _cpu_seconds(client.proc.pid)
+        if elapsed < best:
+            best = elapsed
+            cpu = cpu1 - cpu0 if cpu0 is not None and cpu1 is not None else float("nan")
+    return best, found, cpu
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -173,8 +179,8 @@ def main() -> int:
             if elapsed < best:
                 best = elapsed
                 pack_cpu = cpu1 - cpu0 if cpu0 is not None and cpu1 is not None else None
-        rules_s, rules_found = _timed(client, big_ruleset(args.cache_rules), 1)
-        hosts_s, hosts_found = _timed(client, host_set(args.host_set), 1)
+        rules_s, rules_found, rules_cpu = _timed(client, big_ruleset(args.cache_rules), args.rounds)
+        hosts_s, hosts_found, hosts_cpu = _timed(client, host_set(args.host_set), args.rounds)
     mandatory = [v for v in violations if v["enforcement"] == "mandatory"]
     rate = len(resources) / best
     print(f"pack start-up: {startup:.2f} s ({len(client.info.policies)} policies)")
@@ -184,9 +190,11 @@ def main() -> int:
         print(f"pack process CPU in that round: {pack_cpu:.2f} s (rules, SDK and its gRPC server; the pack "
               "serves on one core)")
     print(f"throughput: {rate:,.0f} resources/s (target {TARGET:,.0f}/s): {'OK' if rate >= TARGET else 'BELOW'}")
-    print(f"cache ruleset of {args.cache_rules:,} rules: {rules_s:.2f} s, {rules_found} violations "
+    print(f"cache ruleset of {args.cache_rules:,} rules: {rules_s:.2f} s (pack CPU {rules_cpu:.2f} s), "
+          f"{rules_found} violations "
           f"(target < {RULES_TARGET_S:g} s): {'OK' if rules_s < RULES_TARGET_S else 'ABOVE'}")
-    print(f"http.host set of {args.host_set:,} names: {hosts_s:.2f} s, {hosts_found} violations "
+    print(f"http.host set of {args.host_set:,} names: {hosts_s:.2f} s (pack CPU {hosts_cpu:.2f} s), "
+          f"{hosts_found} violations "
           f"(target < {HOSTS_TARGET_S:g} s): {'OK' if hosts_s < HOSTS_TARGET_S else 'ABOVE'}")
     ok = rate >= TARGET and rules_s < RULES_TARGET_S and hosts_s < HOSTS_TARGET_S
     return 0 if ok else 1
