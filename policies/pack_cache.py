@@ -54,7 +54,8 @@ class Signals:
     static_prefixes: list[str] = field(default_factory=lambda: list(DEFAULT_STATIC_PREFIXES))
 
     def __post_init__(self) -> None:
-        self.prefixes = sorted({"/" + p.strip().strip("/").lower() for p in self.prefixes if p.strip().strip("/")})
+        self.prefixes = sorted({"/" + p.strip().rstrip("*").strip("/").lower() for p in self.prefixes
+                                if p.strip().rstrip("*").strip("/")})
         self.static_prefixes = [p.lower() for p in self.static_prefixes]
         self.public_hosts = self.public_hosts or ["www.example.com"]
 

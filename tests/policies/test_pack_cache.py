@@ -52,6 +52,12 @@ def test_what_makes_a_request_sensitive(pc: ModuleType) -> None:
     assert s.danger(probe("admin.example.com", "/app.js", cookies=(("sid", "1"),))) is None  # static
 
 
+def test_prefixes_are_normalised(pc: ModuleType) -> None:
+    s = signals(pc, prefixes=["/Admin*", "api/", " /account/ ", "/"])
+    assert s.prefixes == ["/account", "/admin", "/api"]
+    assert s.authenticated("/admin/x") and s.authenticated("/API") and not s.authenticated("/apiary")
+
+
 def test_regex_literals_become_example_paths(pc: ModuleType) -> None:
     assert pc._regex_example("^/adm[i]n/.*$") == "/admin/x"
     assert pc._regex_example("^/(account|billing)/\\d+") == "/account/x"
