@@ -156,37 +156,56 @@ async def check_cookies(web: Web, url: str, session_names: list[str]) -> CheckRe
     return CheckResult("web.cookies", url, worst_status, "cookie flags: " + "; ".join(reasons), details)
 
 
-def _cors_verdict(hop: Hop) -> tuple[Status, str]:
+def probe_origins(domain: str | None) -> list[str]:
+    """An origin no site uses, and two that fool a check written as startswith/endswith on the domain."""
+    origins = [PROBE_ORIGIN]
+    if domain:
+        origins += [f"https://{domain}.launchready-cors-probe.invalid", f"https://launchready-cors-probe-{domain}"]
+    return origins
+
+
+def _cors_verdict(hop: Hop, origin: str) -> tuple[Status, str]:
     acao = hop.headers.get("access-control-allow-origin", "").strip()
     creds = hop.headers.get("access-control-allow-credentials", "").strip().lower() == "true"
-    if acao in (PROBE_ORIGIN, "null"):
+    if acao in (origin, "null"):
+        what = f"echoes any Origin ({acao})" if origin == PROBE_ORIGIN else f"trusts the look-alike Origin {acao}"
         if creds:
             return Status.fail, (
-                f"echoes any Origin ({acao}) with Access-Control-Allow-Credentials: true: any site can read "
-                "a signed-in user's API responses"
+                f"{what} with Access-Control-Allow-Credentials: true: any site can read a signed-in user's API "
+                "responses"
             )
-        return Status.warn, f"echoes any Origin ({acao}): any site can read the responses (no credentials)"
+        return Status.warn, f"{what}: any site can read the responses (no credentials)"
     if acao == "*" and creds:
         return Status.fail, "Access-Control-Allow-Origin: * with credentials allowed: restrict the origins"
-    return Status.passed, f"an unknown Origin is not allowed (Access-Control-Allow-Origin: {acao or 'absent'})"
+    return Status.passed, f"a foreign Origin is not allowed (Access-Control-Allow-Origin: {acao or 'absent'})"
 
 
-async def check_cors(web: Web, host: str, url: str | None = None) -> CheckResult:
-    url = url or f"https://{host}/"
-    simple = await web.get(url, headers={"Origin": PROBE_ORIGIN})
+async def _cors_probe(web: Web, url: str, origin: str) -> list[tuple[Hop, str]]:
+    simple = await web.get(url, headers={"Origin": origin})
     preflight = await web.get(
         url,
         method="OPTIONS",
-        headers={"Origin": PROBE_ORIGIN, "Access-Control-Request-Method": "POST",
+        headers={"Origin": origin, "Access-Control-Request-Method": "POST",
                  "Access-Control-Request-Headers": "authorization,content-type"},
     )
-    details: dict[str, Any] = {"url": url, "origin": PROBE_ORIGIN, "get": simple.to_json(),
-                               "preflight": preflight.to_json()}
-    if simple.error and preflight.error:
-        return fail("web.cors", host, f"{url} did not answer: {simple.error}", **details)
-    verdicts = [_cors_verdict(h) for h in (simple, preflight) if not h.error]
+    return [(simple, origin), (preflight, origin)]
+
+
+async def check_cors(web: Web, host: str, url: str | None = None, domain: str | None = None) -> CheckResult:
+    """A GET and a preflight from foreign origins must not be allowed, above all not with credentials."""
+    url = url or f"https://{host}/"
+    hops = [h for origin in probe_origins(domain) for h in await _cors_probe(web, url, origin)]
+    details: dict[str, Any] = {
+        "url": url,
+        "origins": probe_origins(domain),
+        "answers": [{"origin": o, **h.to_json(), "allow_origin": h.headers.get("access-control-allow-origin")}
+                    for h, o in hops],
+    }
+    answered = [(h, o) for h, o in hops if not h.error]
+    if not answered:
+        return fail("web.cors", host, f"{url} did not answer: {hops[0][0].error}", **details)
     rank = {Status.passed: 0, Status.warn: 1, Status.fail: 2}
-    status, why = max(verdicts, key=lambda v: rank[v[0]])
+    status, why = max((_cors_verdict(h, o) for h, o in answered), key=lambda v: rank[v[0]])
     return CheckResult("web.cors", host, status, why, details)
 
 

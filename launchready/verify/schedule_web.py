@@ -51,7 +51,7 @@ async def web_security_tasks(
     for host in (h for h in exp.staging_hosts if h in known):
         tasks.append(runner.one("web.noindex", host, checks_web.check_noindex(web, host)))
     if exp.api_host and exp.api_host in known and exp.api_host not in exp.internal_hosts:
-        tasks.append(runner.one("web.cors", exp.api_host, checks_web.check_cors(web, exp.api_host)))
+        tasks.append(runner.one("web.cors", exp.api_host, checks_web.check_cors(web, exp.api_host, domain=exp.domain)))
     if exp.login_url and _host_of(exp.login_url) not in exp.internal_hosts:
         tasks.append(runner.one("web.cookies", exp.login_url,
                                 checks_web.check_cookies(web, exp.login_url, exp.session_cookies)))

@@ -154,3 +154,13 @@ def test_a_json_api_needs_nosniff_but_not_framing_protection(resolver: Resolver,
     web.routes[("https", API, "*")] = Page(200, body="{}", content_type="application/json")
     bare = with_web(resolver, web, lambda w: checks_web.check_headers(w, API))
     assert bare.status is Status.fail and "nosniff" in bare.summary and "clickjacking" not in bare.summary
+
+
+def test_an_origin_check_written_as_endswith_or_startswith_is_caught(resolver: Resolver, web: RunningWeb) -> None:
+    """A server that trusts any origin ending (or starting) with the domain, as naive checks do."""
+    for fooled in checks_web.probe_origins(DOMAIN)[1:]:
+        headers = {"Access-Control-Allow-Origin": fooled, "Access-Control-Allow-Credentials": "true"}
+        web.routes[("https", API, "*")] = Page(200, headers=headers, body="{}")
+        # the server echoes only this one look-alike; the plain foreign origin is refused
+        result = with_web(resolver, web, lambda w: checks_web.check_cors(w, API, domain=DOMAIN))
+        assert result.status is Status.fail and fooled in result.summary
