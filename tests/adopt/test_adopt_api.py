@@ -286,3 +286,9 @@ def test_the_component_parents_come_in_their_own_file_for_a_stack_never_deployed
         # once this file is imported, every parent the main file names exists under exactly that URN
         assert urn == f"urn:pulumi:prod::acme-shop::pulumi:pulumi:Stack${by_name[name]['type']}::{name}"
     assert {"dns", "edge", "email"} <= set(by_name)
+
+
+def test_a_dry_run_writes_nothing(project: Path, api: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert adopt(project, api, "--dry-run") == 1
+    assert "dry run: nothing written" in capsys.readouterr().out
+    assert _no_files_written(project) and not (project / "adopt-prod.json").exists()

@@ -99,3 +99,9 @@ def test_what_will_change_follows_the_stack_file_edited_after_adopt(
     assert tls["adoption"]["changes"] == {"value": {"live": "1.0", "declared": "1.3"}}
     www = next(r for r in plan["resources"] if r["name"] == "www-cname")
     assert www["adoption"]["changes"] == {}  # live and declared agree
+
+
+def test_an_unreadable_import_file_is_a_clear_error(adopted: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (adopted / "import-prod.json").write_text("{not json", encoding="utf-8")
+    code, _, err = plan_json(adopted, capsys)
+    assert code == 2 and "not a readable import file" in err and "Traceback" not in err
