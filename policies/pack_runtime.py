@@ -31,7 +31,6 @@ import functools
 import inspect
 import os
 import threading
-from collections import OrderedDict
 from types import ModuleType
 from typing import Any
 
@@ -79,27 +78,25 @@ def _tracked(method: Any) -> Any:
 
 
 class _Memo:
-    """A function of one object argument, memoized per argument object (kept alive while cached)."""
+    """A function of one object argument, memoized per argument object (kept alive while cached). Reads take
+    no lock (a dict lookup is atomic); the oldest entries go first when the cache is full."""
 
     def __init__(self, function: Any) -> None:
         self._function = function
         self._lock = threading.Lock()
-        self._cache: OrderedDict[int, tuple[Any, Any]] = OrderedDict()
+        self._cache: dict[int, tuple[Any, Any]] = {}
 
     def __call__(self, value: Any, *args: Any, **kwargs: Any) -> Any:
         if args or kwargs:  # e.g. Remediate's secret-preserving decode: not memoized
             return self._function(value, *args, **kwargs)
-        key = id(value)
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit is not None and hit[0] is value:
-                self._cache.move_to_end(key)
-                return hit[1]
+        hit = self._cache.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
         result = self._function(value)
         with self._lock:
-            self._cache[key] = (value, result)
+            self._cache[id(value)] = (value, result)
             while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
+                del self._cache[next(iter(self._cache))]
         return result
 
 
