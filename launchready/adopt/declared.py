@@ -3,13 +3,16 @@ so types, logical names, parents and inputs are the program's own, never re-deri
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import tempfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 from components.config import ConfigError, StackConfig
-from launchready.plan.runner import PlannedResource, run_program
+from launchready.plan.runner import PlannedResource, ProgramRun, run_program
 from launchready.stackfile import StackFile, read_stack_file, validate
 
 DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord"
@@ -45,11 +48,32 @@ class Declared:
         return str(self.stack_file.values.get("aws:region") or "us-east-1")
 
 
+#: Runs of the program by what determines them (the program's text, project, stack, config): the same stack
+#: declares the same resources, so a process that adopts one stack repeatedly (a test suite) runs it once.
+_RUNS: OrderedDict[str, ProgramRun] = OrderedDict()
+_RUNS_KEPT = 8
+
+
+def _run_key(stack_file: StackFile, root: Path) -> str:
+    program = (root / "__main__.py").read_bytes() if (root / "__main__.py").is_file() else b""
+    facts = [stack_file.project, stack_file.stack, sorted(stack_file.secret_keys), stack_file.values]
+    return hashlib.sha256(program + json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _run(stack_file: StackFile, root: Path) -> ProgramRun:
+    key = _run_key(stack_file, root)
+    if key not in _RUNS:
+        _RUNS[key] = run_program(stack_file, root)
+        while len(_RUNS) > _RUNS_KEPT:
+            _RUNS.popitem(last=False)
+    return _RUNS[key]
+
+
 def declare(stack_file: StackFile, root: Path) -> Declared:
     """Validate the stack and run the program for it. Raises ConfigError for a bad stack file."""
     config = validate(stack_file, root)
-    run = run_program(stack_file, root)
-    return Declared(stack_file, config, run.resources, run.stack_urn)
+    run = _run(stack_file, root)
+    return Declared(stack_file, config, list(run.resources), run.stack_urn)
 
 
 def declare_text(stack: str, root: Path, text: str) -> Declared:
