@@ -93,8 +93,9 @@ SECRET_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
     ("a JSON web token", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
     ("a password or secret", re.compile(
-        r"\b(?:password|passwd|pwd|secret|client[_-]?secret|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|"
-        r"private[_-]?key)\s*[=:]\s*['\"]?[^\s'\";]{6,}", re.I)),
+        r"(?:^|[^a-z0-9])(?:[a-z0-9]+[_-])*(?:password|passwd|pwd|secret|client[_-]?secret|api[_-]?key|apikey|"
+        r"access[_-]?key|private[_-]?key|(?:auth|access|refresh|bearer|api)?[_-]?token)\s*[=:]\s*['\"]?"
+        r"[^\s'\";]{6,}", re.I)),
 ]
 
 

@@ -74,6 +74,9 @@ txt_case("fail_txt_github_token", "deploy ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567
 txt_case("fail_txt_stripe_live_key", "stripe=sk_live_4eC39HqLyjWDarjtT1zdp7dc", True)  # pragma: allowlist secret
 txt_case("fail_txt_slack_token", "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUv", True)  # pragma: allowlist secret
 txt_case("fail_txt_password", "db-password=Sup3rS3cret!", True)  # pragma: allowlist secret
+txt_case("fail_txt_env_style_password", "DB_PASSWORD=hunter2QAxx9Zq7", True)  # pragma: allowlist secret
+txt_case("fail_txt_env_style_api_key", "STRIPE_API_KEY: abcdef123456", True)  # pragma: allowlist secret
+txt_case("fail_txt_auth_token", "auth_token=Zx81kQ0aPl2mN7", True)  # pragma: allowlist secret
 txt_case("fail_txt_private_key", "-----BEGIN RSA PRIVATE KEY----- MIIEow", True)  # pragma: allowlist secret
 txt_case("fail_txt_jwt", "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."  # pragma: allowlist secret
          "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", True)  # pragma: allowlist secret
@@ -81,6 +84,8 @@ txt_case("pass_txt_spf", "v=spf1 include:amazonses.com ~all", False)
 txt_case("pass_txt_google_verification", "google-site-verification=rXOxyZounnZasA8Z7oaD3c14JdjS9aKSWvsR1EbUSIQ", False)
 txt_case("pass_txt_dkim_public_key", DKIM_KEY, False)
 txt_case("pass_txt_ms_verification", "MS=ms47856327", False)
+txt_case("pass_txt_atlassian_verification", "atlassian-domain-verification=Q1w2E3r4T5y6U7i8O9p0", False)
+txt_case("pass_txt_dmarc_report_auth", "v=DMARC1", False)
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASES.ids())
