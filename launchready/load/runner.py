@@ -168,7 +168,6 @@ def run_load(stack: str, base_url: str | None, plans: list[FlowPlan], profile: L
     interrupted = False
     # Everything allocated so far (the imports, the config) leaves the collector's view for the run, so a
     # full collection during it scans only the run's own objects: no pause of the tool's making in p99.
-    gc.collect()
     gc.freeze()
     try:
         asyncio.run(run.run(progress))
