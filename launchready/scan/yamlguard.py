@@ -5,6 +5,8 @@ line by line instead, in memory, and the scan says which files were read that wa
 
 from __future__ import annotations
 
+import functools
+
 from detect_secrets.util.filetype import FileType, determine_file_type
 
 from launchready.stackyaml import YamlRefused, load
@@ -16,8 +18,12 @@ def is_yaml(path: str) -> bool:
 
 def refusal(path: str, text: str) -> str | None:
     """Why `text` (a YAML file's) must not be parsed as YAML, or None when it is safe to."""
-    if not is_yaml(path):
-        return None
+    return _refusal(text) if is_yaml(path) else None
+
+
+@functools.lru_cache(maxsize=256)
+def _refusal(text: str) -> str | None:
+    """(The bounded reader is pure Python: each text is read once, however many checks ask.)"""
     try:
         load(text.encode("utf-8"))
     except YamlRefused as exc:
