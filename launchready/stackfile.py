@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,12 @@ from typing import Any
 
 from components.config import NAMESPACE, ConfigError, Problem, StackConfig, parse_config
 from components.config.rules.regions import provider_region_is_real
-from components.config.rules.stacks import environment_matches_stack, names_fit_providers, zone_not_shared
+from components.config.rules.stacks import (
+    config_keys_known,
+    environment_matches_stack,
+    names_fit_providers,
+    zone_not_shared,
+)
 from launchready import PROJECT_ROOT
 from launchready.common.project import available_stacks as _available_stacks
 from launchready.common.project import (
@@ -189,10 +195,10 @@ def _collect(path: Path, project: str, doc: Document, config: dict[str, Any]) ->
                                     "write keys as <namespace>:<name>, e.g. launchready:zone"))
             continue
         namespace = key.partition(":")[0]
-        if namespace != project and namespace.lower() == project.lower():
+        if namespace != NAMESPACE and namespace.lower() == NAMESPACE:
             problems.append(Problem(f"{path.name}:{line}", f"{raw_key}: the namespace is written {namespace!r}, "
                                     f"and Pulumi namespaces are case-sensitive, so the program never reads it",
-                                    f"write {project}:{key.partition(':')[2]}"))
+                                    f"write {NAMESPACE}:{key.partition(':')[2]}"))
             continue
         if key in first_line:
             other, other_line = first_line[key]
@@ -264,13 +270,15 @@ def validate(sf: StackFile, root: Path | None = None) -> StackConfig:
     Raises ConfigError; its problems show only values of known, non-secret fields (launchready.redaction).
     """
     leaked = plaintext_credentials(sf.values)
+    region_env = bool(os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"))
+    foreign = list(config_keys_known(sf.values, NAMESPACE, region_env))
     try:
         cfg = parse_config(sf.values, sf.secret_keys, source=sf.path.name)
     except ConfigError as exc:
         known = {p.path for p in exc.problems}  # those get the credential wording from redact_error
-        exc.problems[:0] = [*provider_region_is_real(sf.values), *(p for p in leaked if p.path not in known)]
+        exc.problems[:0] = [*foreign, *provider_region_is_real(sf.values), *(p for p in leaked if p.path not in known)]
         raise redact_error(exc, sf.values) from None
-    problems = [*provider_region_is_real(sf.values), *leaked]
+    problems = [*foreign, *provider_region_is_real(sf.values), *leaked]
     problems += environment_matches_stack(cfg, sf.stack)
     problems += names_fit_providers(cfg, sf.project, sf.stack)
     problems += _sibling_problems(sf, cfg, root or sf.path.parent)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from components.config import ConfigError
-from components.config.rules.stacks import stack_environment
+from components.config.rules.stacks import provider_settings, stack_environment
 from launchready.stackfile import (
     SECRET_PLACEHOLDER,
     is_placeholder_ciphertext,
@@ -211,3 +211,39 @@ def test_the_project_namespace_in_another_case_is_refused(project: Path) -> None
     [problem] = info.value.problems
     assert "Launchready:tls: the namespace is written 'Launchready'" in problem.message
     assert problem.fix == "write launchready:tls"
+
+
+@pytest.mark.parametrize(
+    ("line", "key", "words"),
+    [
+        ("  aws:regoin: eu-west-1\n", "aws:regoin", "did you mean aws:region?"),
+        ("  cloudflare:apiTokn: abc\n", "cloudflare:apiTokn", "did you mean cloudflare:apiToken?"),
+        ("  launchreddy:hostnames: {}\n", "launchreddy:hostnames", "did you mean launchready:hostnames?"),
+        ("  someother:key: value\n", "someother:key", "remove it or fix its namespace"),
+    ],
+)
+def test_keys_no_provider_reads_are_refused(project: Path, line: str, key: str, words: str) -> None:
+    path = project / "Pulumi.prod.yaml"
+    path.write_text(path.read_text() + line)
+    with pytest.raises(ConfigError) as info:
+        load_stack_config("prod", project)
+    [problem] = [p for p in info.value.problems if p.path == key]
+    assert words in problem.fix
+
+
+def test_provider_settings_come_from_the_installed_sdks() -> None:
+    assert {"region", "profile", "defaultTags"} <= provider_settings("aws")
+    assert {"apiToken", "apiKey", "email"} <= provider_settings("cloudflare")
+
+
+def test_a_stack_without_aws_region_is_refused_unless_the_environment_sets_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    _edit(project, "  aws:region: eu-west-1\n", "")
+    with pytest.raises(ConfigError) as info:
+        load_stack_config("prod", project)
+    assert [p.path for p in info.value.problems] == ["aws:region"]
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    assert load_stack_config("prod", project).environment.value == "prod"

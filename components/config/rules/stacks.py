@@ -7,8 +7,12 @@ them for every command, with the name taken from the file name `Pulumi.<stack>.y
 
 from __future__ import annotations
 
+import difflib
+import functools
+import importlib.util
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from components.config.problems import Problem, key
@@ -108,3 +112,47 @@ def names_fit_providers(cfg: StackConfig, project: str, stack: str) -> Iterator[
     if len(longest) > ALARM_NAME_MAX or len(alert_topic_name(project, stack)) > TOPIC_NAME_MAX:
         yield Problem(where, f"alarm names such as {longest[:40]}... exceed CloudWatch's {ALARM_NAME_MAX} characters",
                       fix="use a shorter project or stack name")
+
+
+#: The config namespaces of the providers this program uses, and Pulumi's own (pulumi:tags, ...).
+PROVIDER_PACKAGES = {"aws": "pulumi_aws", "cloudflare": "pulumi_cloudflare"}
+_SETTING_RE = re.compile(r"__config__\.get(?:_bool|_int|_float|_object)?\('([A-Za-z0-9]+)'\)")
+
+
+@functools.cache
+def provider_settings(namespace: str) -> frozenset[str]:
+    """The config keys a provider reads, from its installed SDK's `config/vars.py` (read as text: importing
+    the SDK would cost a second). Empty when the SDK is not installed (then nothing is judged)."""
+    spec = importlib.util.find_spec(PROVIDER_PACKAGES[namespace])
+    if spec is None or spec.origin is None:
+        return frozenset()
+    try:
+        text = (Path(spec.origin).parent / "config" / "vars.py").read_text(encoding="utf-8")
+    except OSError:
+        return frozenset()
+    return frozenset(_SETTING_RE.findall(text))
+
+
+def config_keys_known(keys: Iterable[str], program: str, region_from_env: bool) -> Iterator[Problem]:
+    """Keys outside the program's namespace must be settings some provider reads (a typo such as aws:regoin is
+    silently ignored by Pulumi), and pulumi-aws needs aws:region unless AWS_REGION says it."""
+    keys = list(keys)
+    namespaces = [program, *PROVIDER_PACKAGES, "pulumi"]
+    for full in keys:
+        namespace, _, name = full.partition(":")
+        if namespace in (program, "pulumi"):
+            continue
+        if namespace in PROVIDER_PACKAGES:
+            known = provider_settings(namespace)
+            if known and name not in known:
+                close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.7)
+                hint = f"did you mean {namespace}:{close[0]}?" if close else f"see the {namespace} provider's settings"
+                yield Problem(full, f"not a setting of the {namespace} provider, which would ignore it", fix=hint)
+            continue
+        close = difflib.get_close_matches(namespace, namespaces, n=1, cutoff=0.6)
+        yield Problem(full, f"nothing reads the {namespace}: namespace (the program reads {program}:, the "
+                      "providers aws: and cloudflare:)",
+                      fix=f"did you mean {close[0]}:{name}?" if close else "remove it or fix its namespace")
+    if "aws:region" not in keys and not region_from_env:
+        yield Problem("aws:region", "not set: pulumi-aws needs the region every AWS resource of the stack goes to",
+                      fix="pulumi config set aws:region eu-west-1 (or the region of your SES and alarms)")
