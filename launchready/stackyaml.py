@@ -52,6 +52,9 @@ _TAG_WORDS = {
     _T + "value": "a value key (=)",
 }
 _DATE_RE = re.compile(r"^\d{4}-\d\d?-\d\d?([Tt ]|$)")
+#: Control characters a value may not hold (written with a double-quoted escape such as "\u001b"): C0 but tab
+#: and newline, DEL, C1, and the bidirectional overrides that make text read differently from what it holds.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -261,8 +264,8 @@ def _deep_flow(text: str) -> tuple[int, int] | None:
 def load(data: bytes) -> Document:
     """Read one YAML document (bytes as on disk). Raises YamlRefused with every problem found."""
     if len(data) > MAX_BYTES:
-        raise YamlRefused([YamlProblem(1, 1, f"the file is {len(data):,} bytes; stack files are read up to "
-                                       f"{MAX_BYTES:,}", "a stack file holds config, not data: trim it")])
+        raise YamlRefused([YamlProblem(1, 1, f"the file is larger than {MAX_BYTES:,} bytes, the most a stack file "
+                                       "is read up to", "a stack file holds config, not data: trim it")])
     text = _decode(data)
     deep = _deep_flow(text)
     if deep is not None:
@@ -339,6 +342,11 @@ class _Converter:
         if tag not in _SCALAR_TAGS:
             return self.bad_tag(node, path)
         if tag == STR:
+            control = _CONTROL_RE.search(text)
+            if control:
+                self.refuse(node, path, f"holds the control character U+{ord(control.group()):04X}, which would "
+                            "reach DNS comments, tags and documents as it is", "remove it")
+                return None
             return text
         if tag == NULL:
             return None
@@ -392,6 +400,9 @@ class _Converter:
                 continue
             key = str(key_node.value)
             line = key_node.start_mark.line + 1
+            if _CONTROL_RE.search(key):
+                self.refuse(key_node, path, "a key holds a control character", "remove it")
+                continue
             if key in seen:
                 self.refuse(key_node, (*path, key), f"written twice, at lines {seen[key]} and {line}; Pulumi would "
                             "silently keep only the last one", "keep one of them (merge their contents if both "

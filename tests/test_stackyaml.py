@@ -118,7 +118,7 @@ def test_scalars_resolve_as_yaml_1_2_like_the_pulumi_cli() -> None:
 
 def test_size_is_bounded_before_parsing() -> None:
     [problem] = refused(b"a: " + b"x" * (MAX_BYTES + 1))
-    assert "bytes" in problem.message
+    assert "larger than" in problem.message and "bytes" in problem.message
 
 
 @pytest.mark.parametrize(
@@ -173,3 +173,13 @@ def test_any_bytes_load_or_are_refused_with_a_location(data: bytes) -> None:
         load(data)
     except YamlRefused as exc:
         assert exc.problems and all(p.line >= 1 and p.column >= 1 and p.message for p in exc.problems)
+
+
+@pytest.mark.parametrize("escape", ["\\u001b[31m", "\\x07", "\\u0085", "\\u202e", "\\x7f"])
+def test_control_characters_in_values_are_refused_naming_the_key(escape: str) -> None:
+    [problem] = refused(f'config:\n  launchready:hostnames:\n    www: {{purpose: "redir{escape}ects"}}\n')
+    assert problem.key == "launchready:hostnames.www.purpose" and "control character" in problem.message
+
+
+def test_tabs_and_newlines_in_values_are_fine() -> None:
+    assert load(b'a: "one\\ttwo\\nthree"\n').value == {"a": "one\ttwo\nthree"}
