@@ -17,7 +17,7 @@ case = CASES.add
 WINDOW = "aws-secretsmanager-secret-configure-recovery-window"
 CMK = "aws-secretsmanager-secret-configure-customer-managed-key"
 PUBLIC = "aws-secretsmanager-secretpolicy-disallow-public-principal"
-SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy"
+SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy"  # pragma: allowlist secret
 KEY = "arn:aws:kms:eu-west-1:123456789012:key/k"
 
 
@@ -42,7 +42,8 @@ def statement(principal: Any, **extra: Any) -> dict[str, Any]:
 
 def secret_policy(name: str, *statements: dict[str, Any], as_json: bool = True) -> dict[str, Any]:
     doc = {"Version": "2012-10-17", "Statement": list(statements)}
-    return res(SECRET_POLICY, name, {"secretArn": "arn:aws:secretsmanager:eu-west-1:1:secret:db-AbCdEf",
+    arn = "arn:aws:secretsmanager:eu-west-1:1:secret:db-AbCdEf"  # pragma: allowlist secret
+    return res(SECRET_POLICY, name, {"secretArn": arn,
                                      "policy": json.dumps(doc) if as_json else doc})
 
 

@@ -185,7 +185,7 @@ redirect_case("fail_redirect_status_200", redirect("a", 200, "https://example.co
 redirect_case("fail_redirect_status_missing", redirect("a", None, "https://example.com/"), True)
 
 
-OWASP = "4814384a9e5d4991b9815dcfc25d2f1f"
+OWASP = "4814384a9e5d4991b9815dcfc25d2f1f"  # pragma: allowlist secret
 
 
 def managed(name: str, *rules: dict[str, Any]) -> dict[str, Any]:
@@ -225,7 +225,7 @@ case(WAF, "pass_waf_block_everything_is_not_a_skip", [ruleset("pass_waf_block_ev
 
 case(MANAGED, "pass_managed_ruleset_runs", [managed("m", execute("owasp"))])
 case(MANAGED, "pass_managed_one_rule_tuned", [managed("m", execute("owasp", params={"overrides": {
-    "rules": [{"id": "5de7edfa648c4d6891dc3e7f84534ffa", "enabled": False}]}}))])
+    "rules": [{"id": "5de7edfa648c4d6891dc3e7f84534ffa", "enabled": False}]}}))])  # pragma: allowlist secret
 case(MANAGED, "fail_managed_execute_disabled", [managed("m", execute("owasp", enabled=False))], {(MANAGED, M, "m")})
 case(MANAGED, "fail_managed_overrides_enabled_false", [managed("m", execute("owasp", params={
     "overrides": {"enabled": False}}))], {(MANAGED, M, "m")})

@@ -130,10 +130,13 @@ case(ACCESS, "fail_relative_admin_name_without_app", [record("rel", "admin", "CN
                                                       app("www-app", "www.example.com")], {(ACCESS, M, "rel")})
 
 
+LITERAL_ID = "f1a2b3c4d5"  # pragma: allowlist secret
+
+
 def by_id_only(policy_res: dict[str, Any]) -> list[dict[str, Any]]:
     """The application refers to the policy by a literal id; the resources carry no dependency."""
     return [record("admin", "admin.example.com", "CNAME", "admin.fly.dev", proxied=True),
-            app("admin-app", "admin.example.com", policies=[{"id": "f1a2b3c4d5", "precedence": 1}]), policy_res]
+            app("admin-app", "admin.example.com", policies=[{"id": LITERAL_ID, "precedence": 1}]), policy_res]
 
 
 case(OPEN, "fail_policy_by_literal_id_bypass", by_id_only(policy("open", decision="bypass",
