@@ -131,3 +131,32 @@ def secrets_fit_secrets_manager(cfg: StackConfig) -> Iterator[Problem]:
             if len(value) > TAG_VALUE_MAX:
                 yield _too_long(key(f"secrets.items[{i}].{field}"), value, TAG_VALUE_MAX,
                                 f"the secret's {field} tag (an AWS tag value)")
+
+
+#: A DNS name is at most 253 characters in text form (RFC 1035 2.3.4: 255 octets on the wire).
+DNS_NAME_MAX = 253
+#: Easy DKIM tokens are 32 characters (`<token>._domainkey.<domain>`, SES developer guide, "Easy DKIM").
+DKIM_TOKEN_LENGTH = 32
+
+
+def _record_names(cfg: StackConfig) -> list[tuple[str, str]]:
+    """(key path, longest name) of the records the stack declares under its domain."""
+    names = [(key(f"hostnames.{label}"), cfg.fqdn(label)) for label in cfg.hostnames]
+    names += [(key(f"dns.extraRecords[{i}].name"), cfg.fqdn(r.name)) for i, r in enumerate(cfg.dns.extra_records)]
+    if cfg.email.enabled:
+        names += [(key("email.mailFromSubdomain"), cfg.mail_from_domain),
+                  (key("email"), f"_dmarc.{cfg.domain}"),
+                  (key("email"), f"{'x' * DKIM_TOKEN_LENGTH}._domainkey.{cfg.domain}")]
+    return names
+
+
+@rule
+def record_names_fit_dns(cfg: StackConfig) -> Iterator[Problem]:
+    """Every record name is the domain plus a label: a long domain leaves no room for the longest of them."""
+    path, longest = max(_record_names(cfg), key=lambda item: len(item[1]))
+    if len(longest) > DNS_NAME_MAX:
+        room = DNS_NAME_MAX - (len(longest) - len(cfg.domain))
+        yield Problem(key("zone.domain"),
+                      f"{len(cfg.domain)} characters: the record {longest[:20]}... ({path}) would be {len(longest)} "
+                      f"characters, and a DNS name holds at most {DNS_NAME_MAX}",
+                      fix=f"a domain of at most {room} characters fits every record this stack declares")

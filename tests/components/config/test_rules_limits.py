@@ -69,3 +69,11 @@ def test_a_long_txt_record_is_refused(stack_values: Any) -> None:
         values["launchready:dns"]["extraRecords"][1]["content"] = "v=" + "x" * 2047
     found = problems_after(stack_values, edit)
     assert "Cloudflare TXT record" in found["launchready:dns.extraRecords[1].content"].message
+
+
+def test_a_domain_too_long_for_its_records_is_refused(stack_values: Any) -> None:
+    domain = ".".join(["a" * 62] * 3) + "." + "b" * 56 + ".io"  # 248 characters: itself a valid name
+    found = problems_after(stack_values, _set("zone", "domain", value=domain))
+    p = found["launchready:zone.domain"]
+    assert "a DNS name holds at most 253" in p.message
+    assert "at most 209 characters" in p.fix  # 253 - len("<32-char token>._domainkey.")
