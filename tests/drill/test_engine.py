@@ -120,3 +120,27 @@ def test_action_outcome_reads_summaries_and_history_data() -> None:
     assert action_outcome(ok, [topic]) == ("ran", ok[0]["HistorySummary"])
     assert action_outcome(other, [topic]) is None
     assert action_outcome(failed, [topic]) == ("failed", "x")
+
+
+def test_a_subscription_still_pending_confirmation_reaches_nobody(aws: str,
+                                                                  deploy: Callable[..., dict[str, str]]) -> None:
+    """moto confirms every subscription at once; AWS keeps an email one PendingConfirmation until the link in
+    the email is opened. ListSubscriptionsByTopic then shows it with SubscriptionArn "PendingConfirmation"."""
+    topics = deploy(subscribed=("eu-west-1", "us-east-1"))
+
+    class Pending:
+        def get_paginator(self, name: str) -> Any:
+            assert name == "list_subscriptions_by_topic"
+            page = {"Subscriptions": [{"SubscriptionArn": "PendingConfirmation", "Protocol": "email",
+                                       "Endpoint": "oncall@fanloom.io", "TopicArn": topics["us-east-1"]}]}
+            return type("P", (), {"paginate": lambda self, **kw: [page]})()
+
+    def make(region: str) -> tuple[Any, Any]:
+        cloudwatch = AwsHistory(client(aws, "cloudwatch", region))
+        return cloudwatch, Pending() if region == "us-east-1" else client(aws, "sns", region)
+
+    report = run_drill("staging", ALL, make, wait_seconds=5, poll_seconds=0.05)
+    login = next(a for a in report.alarms if a.alarm.name == "launchready-staging-uptime-login")
+    assert login.topics[0].pending == 1 and login.topics[0].confirmed == 0 and not login.reaches_someone
+    assert "(1 pending confirmation: open the confirmation email)" in login.problems()[0]
+    assert sorted(report.unreachable) == sorted(STAGING_ALARMS["us-east-1"])
