@@ -131,10 +131,62 @@ def _origin(loc: Loc, origin: str) -> Reworded:
     return Reworded(where, "must be a host name such as app.example.com or an IP address", "")
 
 
+#: pydantic's wording for the rest, in a stack-file author's words (ctx fields filled in).
+_PLAIN: dict[str, tuple[str, str]] = {
+    "greater_than_equal": ("must be at least {ge}", ""),
+    "greater_than": ("must be more than {gt}", ""),
+    "less_than_equal": ("must be at most {le}", ""),
+    "less_than": ("must be less than {lt}", ""),
+    "finite_number": ("must be a finite number, not .nan or .inf", ""),
+    "int_from_float": ("must be a whole number (an integer)", "write it without a fraction"),
+    "int_parsing": ("must be a whole number (an integer)", "write digits only, without quotes"),
+    "int_type": ("must be a whole number (an integer)", "write digits only, without quotes"),
+    "float_parsing": ("must be a number", "write digits, without quotes"),
+    "float_type": ("must be a number", "write digits, without quotes"),
+    "bool_parsing": ("must be true or false", "write true or false"),
+    "bool_type": ("must be true or false", "write true or false"),
+    "too_short": ("needs at least {min_length} item(s)", "add them, or remove the key to get the default"),
+    "too_long": ("holds at most {max_length} items", "remove some"),
+    "string_too_short": ("must be at least {min_length} characters", ""),
+    "string_too_long": ("must be at most {max_length} characters", ""),
+    "dict_type": ("must be a mapping: keys indented under it", "indent its keys under it, or remove it"),
+    "model_type": ("must be a mapping: keys indented under it", "indent its keys under it, or remove it"),
+    "model_attributes_type": ("must be a mapping: keys indented under it", "indent its keys under it, or remove it"),
+    "list_type": ("must be a list: one '- item' line per item, or [a, b]", "write it as a list"),
+}
+
+
+def _plain(err: ErrorDetails) -> Reworded | None:
+    template = _PLAIN.get(err["type"])
+    if template is None:
+        return None
+    ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, (int, float, str))}
+    try:
+        message = template[0].format(**ctx)
+    except (KeyError, IndexError):
+        return None
+    return Reworded(tuple(err["loc"]), message, template[1])
+
+
+def _key_error(err: ErrorDetails, loc: Loc) -> Reworded:
+    """An error about a mapping key itself (pydantic puts "[key]" in its location)."""
+    where = loc[: loc.index("[key]")]
+    key_text = err.get("input")
+    puny = punycode(key_text) if isinstance(key_text, str) else None
+    message = err["msg"].removeprefix("Value error, ")
+    if puny:
+        return Reworded(where, "as a key: not ASCII, and DNS labels are written in punycode (IDNA)",
+                        f"write {puny}")
+    inner = _plain(err)
+    return Reworded(where, f"as a key: {inner.message if inner else message}", inner.fix if inner else "")
+
+
 def reword(err: ErrorDetails, areas: Mapping[str, Any]) -> Reworded | None:
     """A clearer message (and fix) for one pydantic error, or None to keep pydantic's."""
     etype = err["type"]
     loc = tuple(err["loc"])
+    if "[key]" in loc:
+        return _key_error(err, loc)
     if etype == "literal_error" or etype == "enum":
         return _literal(err)
     if etype == "string_type":
@@ -151,4 +203,4 @@ def reword(err: ErrorDetails, areas: Mapping[str, Any]) -> Reworded | None:
         if puny:
             return Reworded(loc, "a unicode domain must be written in punycode (IDNA)",
                             f"write {value.rsplit('@', 1)[0] + '@' if '@' in value else ''}{puny}")
-    return None
+    return _plain(err)

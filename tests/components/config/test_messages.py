@@ -88,3 +88,25 @@ def test_an_origin_written_as_a_url_points_at_origin(project: Path, origin: str,
 def test_a_choice_in_the_wrong_case_gets_its_spelling(project: Path) -> None:
     message, fix, _ = problem_after(project, "plan: business", "plan: Business", "launchready:zone.plan")
     assert "case-sensitive" in message and fix == "write it as 'business'"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "message"),
+    [
+        ("requestsPerPeriod: 5", "requestsPerPeriod: 0", "launchready:waf.rateLimits[0].requestsPerPeriod",
+         "must be at least 1"),
+        ("rotationDays: 180", "rotationDays: 180.5", "launchready:secrets.items[1].rotationDays",
+         "must be a whole number"),
+        ("sessionCookies: [fl_session, fl_remember]", "sessionCookies: []", "launchready:cache.sessionCookies",
+         "needs at least 1 item(s)"),
+        ("requestsPerPeriod: 5", "requestsPerPeriod: .nan", "launchready:waf.rateLimits[0].requestsPerPeriod",
+         "must be a finite number"),
+        ("    admin:\n", "    äpi:\n      origin: x.fly.dev\n      purpose: api\n    admin:\n",
+         "launchready:hostnames.äpi", "punycode"),
+    ],
+)
+def test_pydantic_wording_never_reaches_the_author(project: Path, old: str, new: str, path: str,
+                                                   message: str) -> None:
+    got, _, _ = problem_after(project, old, new, path)
+    assert message in got
+    assert "Input should" not in got and "[key]" not in got
