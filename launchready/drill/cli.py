@@ -98,7 +98,9 @@ def run(args: argparse.Namespace) -> int:
     if args.alarm:
         unknown = sorted(set(args.alarm) - {a.name for a in alarms})
         if unknown:
-            return _fail(f"--alarm {', '.join(unknown)}: not an alarm of stack {target.stack} (declared: "
+            from launchready.load.setup import shown
+
+            return _fail(f"--alarm {', '.join(map(shown, unknown))}: not an alarm of stack {target.stack} (declared: "
                          f"{', '.join(a.name for a in alarms)})")
         alarms = [a for a in alarms if a.name in args.alarm]
     try:

@@ -92,7 +92,9 @@ def pick_host(cfg: StackConfig, wanted: str | None) -> str:
         return name
     if name in cfg.hostnames:
         return cfg.fqdn(name)
-    raise ProbeError(f"--host {wanted}: not a hostname of the stack; the probe only sends to declared hosts "
+    from launchready.load.setup import shown
+
+    raise ProbeError(f"--host {shown(wanted)}: not a hostname of the stack; the probe only sends to declared hosts "
                      f"({', '.join(sorted(declared))})")
 
 
@@ -103,7 +105,9 @@ def pick_rules(cfg: StackConfig, names: list[str]) -> list[RateLimit]:
     if names:
         unknown = sorted(set(names) - {r.name for r in rules})
         if unknown:
-            raise ProbeError(f"--rule {', '.join(unknown)}: not a rate limit of the stack (declared: "
+            from launchready.load.setup import shown
+
+            raise ProbeError(f"--rule {', '.join(map(shown, unknown))}: not a rate limit of the stack (declared: "
                              f"{', '.join(r.name for r in rules)})")
         rules = [r for r in rules if r.name in names]
     for rule in rules:

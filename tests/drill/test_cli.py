@@ -44,7 +44,7 @@ def test_prod_is_refused_without_yes(repo_root: Path, capsys: pytest.CaptureFixt
 
 def test_an_alarm_the_stack_does_not_declare_is_refused(repo_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--stack", "staging", "--root", str(repo_root), "--alarm", "prod-thing")
-    assert code == 2 and "--alarm prod-thing: not an alarm of stack staging" in err
+    assert code == 2 and "--alarm 'prod-thing': not an alarm of stack staging" in err
     assert "launchready-staging-p95-core" in err
 
 

@@ -140,8 +140,9 @@ def test_the_probe_stays_within_the_rules_period() -> None:
 
 
 @pytest.mark.parametrize(("argv", "expected"), [
-    (("--host", "evil.example.com"), "--host evil.example.com: not a hostname of the stack"),
-    (("--rule", "signup"), "--rule signup: not a rate limit of the stack (declared: login)"),
+    (("--host", "evil.example.com"), "--host 'evil.example.com': not a hostname of the stack"),
+    (("--rule", "signup"), "--rule 'signup': not a rate limit of the stack (declared: login)"),
+    (("--host", "sk_" + "live_QA123CANARY456"), "--host (a value that looks like a credential, not shown)"),
     (("--base-url", "http://127.0.0.1:9/login"), "give an origin"),
 ])
 def test_hosts_and_rules_the_stack_does_not_declare_are_refused(
