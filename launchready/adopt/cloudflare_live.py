@@ -105,7 +105,8 @@ def _int(value: Any, default: int | None = None) -> int | None:
 
 
 def _record(raw: dict[str, Any]) -> LiveRecord:
-    meta = raw.get("meta") if isinstance(raw.get("meta"), dict) else {}
+    meta_raw = raw.get("meta")
+    meta: dict[str, Any] = meta_raw if isinstance(meta_raw, dict) else {}
     managed = None
     for flag in ("read_only", "managed_by_apps", "managed_by_argo_tunnel", "email_routing"):
         if meta.get(flag):

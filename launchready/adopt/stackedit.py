@@ -72,7 +72,7 @@ def _area(config: CommentedMap, key: str, after: str) -> CommentedMap:
         position = keys.index(f"{NS}:{after}") + 1 if f"{NS}:{after}" in keys else len(keys)
         config.insert(position, full, CommentedMap())
     area = config[full]
-    if not isinstance(area, dict):
+    if not isinstance(area, CommentedMap):
         raise AdoptError(f"{full} in the stack file is not a mapping; fix it and re-run")
     return area
 

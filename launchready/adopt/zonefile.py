@@ -108,8 +108,7 @@ def read_zone_file(path: Path, zone_id: str, domain: str) -> LiveZone:
             owner = fqdn(name.to_text())
             data = None
             if rdtype == "CAA":
-                data = {"flags": int(rdata.flags), "tag": rdata.tag.decode(),  # type: ignore[attr-defined]
-                        "value": rdata.value.decode()}  # type: ignore[attr-defined]
+                data = {"flags": int(rdata.flags), "tag": rdata.tag.decode(), "value": rdata.value.decode()}
             records.append(LiveRecord(id=None, name=owner, type=rdtype, content=content,
                                       proxied=(owner, rdtype, content) in proxied, ttl=int(rdataset.ttl),
                                       priority=priority, data=data))
