@@ -368,7 +368,7 @@ def _dkim_key_length(ctx: Ctx) -> Iterator[Finding]:
     if is_type(ctx.resource_type, DNS_RECORD):
         name = str(peek(ctx.props, "name", default="") or "")
         text = text_of(peek(ctx.props, "content", default=""))
-        if text is UNKNOWN or "._domainkey." not in f".{name.lower()}" or "p=" not in str(text):
+        if text is UNKNOWN or "._domainkey." not in f".{name.lower()}." or "p=" not in str(text):
             return
         tags = dmarc_tags(str(text))
         bits = key_bits(tags.get("p", "")) if tags.get("p") else None
@@ -386,7 +386,8 @@ def _dkim_key_length(ctx: Ctx) -> Iterator[Finding]:
 
 def _is_dkim_subject(ctx: Ctx) -> bool:
     if is_type(ctx.resource_type, DNS_RECORD):
-        return get(ctx.props, "type") == "TXT" and "._domainkey." in "." + str(get(ctx.props, "name", default=""))
+        name = str(get(ctx.props, "name", default="")).lower()
+        return get(ctx.props, "type") == "TXT" and "._domainkey." in f".{name}."
     return get(ctx.props, "dkimSigningAttributes") is not None
 
 

@@ -146,6 +146,8 @@ def dkim_txt(name: str, bits: int) -> dict:
 
 case(KEY, "fail_byodkim_txt_1024_bit", [dkim_txt("k", 1024)], {(KEY, M, "k")})
 case(KEY, "pass_byodkim_txt_2048_bit", [dkim_txt("k", 2048)])
+case(KEY, "fail_byodkim_txt_relative_name_1024_bit", [{**dkim_txt("k", 1024), "inputs": {
+    **dkim_txt("k", 1024)["inputs"], "name": "s1._domainkey"}}], {(KEY, M, "k")})
 
 
 def easy_dkim(length: str) -> dict:
