@@ -72,8 +72,12 @@ def build_request(step: Step, origin: str, session: Session) -> Request:
     if session.cookies and not any(k.lower() == "cookie" for k in headers):
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
     headers.setdefault("User-Agent", "launchready-load")
-    url = origin.rstrip("/") + render(step.path, values, in_path=True)
-    return Request(step.method, url, headers, content)
+    for name, value in headers.items():
+        if "\r" in value or "\n" in value:  # a captured value with a line break must not split the request
+            raise ValueError(f"the value of header {name} holds a line break")
+    # spaces and non-ASCII characters written in a path are sent percent-encoded, as a browser would
+    path = quote(render(step.path, values, in_path=True), safe="/?&=%:@!$'()*+,;~-._#[]")
+    return Request(step.method, origin.rstrip("/") + path, headers, content)
 
 
 def _json_field(body: bytes, path: str) -> str | None:

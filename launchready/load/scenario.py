@@ -25,6 +25,7 @@ MAX_TIMEOUT_SECONDS = 60.0
 TEMPLATE_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 #: keys whose value must never be written literally in a scenario
 SECRET_KEY_RE = re.compile(r"pass(word|wd|phrase)?$|secret|token|api[-_]?key|authorization|^cookie$", re.I)
+HEADER_NAME_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
@@ -107,6 +108,21 @@ class Step(Model):
     def _path(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.startswith("/"):
             raise ValueError("a path starts with /; the origin comes from host or --base-url")
+        return value
+
+    @field_validator("headers")
+    @classmethod
+    def _header_text(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, text in value.items():
+            if not HEADER_NAME_RE.fullmatch(name):
+                raise ValueError(f"{name[:40]!r} is not a header name (letters, digits and - only)")
+            if "\r" in text or "\n" in text:
+                raise ValueError(f"{name}: a header value cannot hold a line break")
+            try:
+                text.encode("latin-1")
+            except UnicodeEncodeError:
+                raise ValueError(f"{name}: header values must be plain ASCII (percent- or base64-encode the "
+                                 "rest)") from None
         return value
 
     @field_validator("headers", "form", mode="before")

@@ -146,3 +146,15 @@ def test_a_stdlib_http_server_as_users_write_one_http_1_0_without_content_length
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_path_with_spaces_and_accents_is_sent_percent_encoded_and_a_captured_line_break_is_refused() -> None:
+    from launchready.load.client import Session, build_request
+    from launchready.load.scenario import Step
+
+    step = Step.model_validate({"name": "s", "path": "/search?q=café au lait&id=${id}",
+                                "headers": {"X-Id": "${id}"}})
+    request = build_request(step, "http://127.0.0.1:1", Session({"id": "a/b c"}))
+    assert request.url == "http://127.0.0.1:1/search?q=caf%C3%A9%20au%20lait&id=a%2Fb%20c"
+    with pytest.raises(ValueError, match="header X-Id holds a line break"):
+        build_request(step, "http://127.0.0.1:1", Session({"id": "x\r\nX-Evil: 1"}))
