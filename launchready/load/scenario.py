@@ -223,7 +223,11 @@ def _is_template_only(text: str) -> bool:
     if TEMPLATE_RE.fullmatch(text.strip()):
         return True
     scheme, _, rest = text.partition(" ")
-    return scheme.lower() in {"bearer", "basic", "token"} and TEMPLATE_RE.fullmatch(rest.strip()) is not None
+    if scheme.lower() in {"bearer", "basic", "token"} and TEMPLATE_RE.fullmatch(rest.strip()):
+        return True
+    # a Cookie header of captured values: `fl_session=${session}; csrf=${csrf}`
+    pairs = [p.strip().partition("=") for p in text.split(";") if p.strip()]
+    return bool(pairs) and all(sep and TEMPLATE_RE.fullmatch(v.strip()) for _, sep, v in pairs)
 
 
 def _credential_kind(text: str, key: str) -> str | None:

@@ -30,6 +30,10 @@ def test_what_users_write_loosely_is_read_as_they_meant() -> None:
     step = sc.flows[0].steps[0]
     assert (step.method, step.expect, step.headers, step.form) == ("POST", [201], {"X-Retry": "3", "X-Debug": "true"},
                                                                    {"remember": "true"})
+    cookie = parse_scenario({"flows": [{"name": "f", "routeClass": "core", "steps": [
+        {"name": "in", "path": "/s", "capture": {"session": {"cookie": "fl_session"}}},
+        {"name": "me", "path": "/me", "headers": {"Cookie": "fl_session=${session}; theme=${session}"}}]}]})
+    assert cookie.flows[0].steps[1].headers["Cookie"] == "fl_session=${session}; theme=${session}"
     classes = parse_scenario(flows({"path": "/", "expect": ["2xx", 302]})).flows[0].steps[0].expect
     assert classes == [*range(200, 300), 302]
     snake = parse_scenario({"flows": [{"name": "x", "route_class": "core", "steps": [{"name": "s", "path": "/"}]}]})
