@@ -18,7 +18,7 @@ from launchready.stackyaml import load
 from tests.badinput.conftest import Project, assert_well_behaved
 
 COMMANDS = ("plan", "verify", "smoke", "report", "handover")
-SETTINGS = settings(max_examples=12, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=20, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 _token = st.text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=4, max_size=24)
