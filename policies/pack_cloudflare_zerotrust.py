@@ -106,16 +106,18 @@ def _covers(pattern: str, host: str) -> bool:
 # ---------------------------------------------------------------------------------------------- policies
 
 
-def _internal_apps(ctx: Ctx) -> list[tuple[Any, list[str]]]:
-    """Access applications that protect an internal hostname, with those hostnames."""
+def _protected_apps(ctx: Ctx) -> list[tuple[Any, list[str], bool]]:
+    """Access applications that protect whole hosts: (application, hosts, whether one of them is internal);
+    internal hosts first in the list."""
     labels = ctx.internal_labels()
     configured = {str(h).lower() for h in ctx.setting("internalHosts", [])}
     marked = {record_name(r) for r in of_type(ctx.resources or [], DNS_RECORD) if marked_internal(r)}
     found = []
     for app in of_type(ctx.resources or [], ACCESS_APP):
-        hosts = [h for h in _app_hosts(app)[0] if is_internal_name(h, labels) or h in configured or h in marked]
+        hosts = _app_hosts(app)[0]
+        internal = [h for h in hosts if is_internal_name(h, labels) or h in configured or h in marked]
         if hosts:
-            found.append((app, hosts))
+            found.append((app, internal + [h for h in hosts if h not in internal], bool(internal)))
     return found
 
 
@@ -174,23 +176,28 @@ def _public_domains(policy: Any, extra: list[str]) -> list[str]:
 
 
 def _open_policy(ctx: Ctx) -> Iterator[Finding]:
-    for app, hosts in _internal_apps(ctx):
+    """Internal hosts: no bypass, everyone or any-address include. Other whole-host applications: no
+    everyone or any-address include (a bypass may be meant for a public host)."""
+    for app, hosts, internal in _protected_apps(ctx):
         for name, policy in _policies_of(ctx, app):
+            if not internal and str(peek(policy, "decision", default="allow")) == "bypass":
+                continue  # a public host's bypass (with its usual everyone include) is meant
             reasons = _open_reasons(policy)
             if reasons:
-                yield Finding(f"Access policy {name} of internal host {hosts[0]} lets anyone in: "
+                what = "internal host" if internal else "host"
+                yield Finding(f"Access policy {name} of {what} {hosts[0]} lets anyone in: "
                               f"{'; '.join(reasons)}", urn=app.urn, name=app.name)
 
 
 def _public_email_domain(ctx: Ctx) -> Iterator[Finding]:
     extra = [str(d).lower() for d in ctx.setting("publicEmailDomains", [])]
-    for app, hosts in _internal_apps(ctx):
+    for app, hosts, internal in _protected_apps(ctx):
         for name, policy in _policies_of(ctx, app):
             domains = _public_domains(policy, extra)
             if domains:
-                yield Finding(f"Access policy {name} of internal host {hosts[0]} admits everyone with an address at "
-                              f"{', '.join(domains)}, a public mail provider anyone can sign up to",
-                              urn=app.urn, name=app.name)
+                yield Finding(f"Access policy {name} of {'internal host' if internal else 'host'} {hosts[0]} admits "
+                              f"everyone with an address at {', '.join(domains)}, a public mail provider anyone can "
+                              "sign up to", urn=app.urn, name=app.name)
 
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|m|s|ms|us|µs|ns)")
@@ -233,8 +240,8 @@ ZEROTRUST_RULES = [
     ),
     stack_rule(
         name="cloudflare-zerotrust-accesspolicy-disallow-open-decision",
-        description="An Access policy of an internal hostname must not let anyone in: a bypass decision, an "
-                    "`everyone` include or an include of every address removes the login.",
+        description="An Access policy must not let anyone in: on an internal hostname no bypass decision, and on "
+                    "any host no `everyone` include or include of every address (it removes the login).",
         severity=Severity.CRITICAL, level=MANDATORY, check=_open_policy, types=(ACCESS_APP,),
         remediation="Use decision allow with includes that name the organisation (its email domain, an IdP "
                     "group, named people); keep bypass for public paths of public apps only.",
@@ -242,7 +249,7 @@ ZEROTRUST_RULES = [
     ),
     stack_rule(
         name="cloudflare-zerotrust-accesspolicy-disallow-public-email-domain",
-        description="An Access policy of an internal hostname must not admit a public mail provider's domain "
+        description="An Access policy must not admit a public mail provider's domain "
                     f"(gmail.com and {len(PUBLIC_EMAIL_DOMAINS) - 1} others): anyone can get such an address.",
         severity=Severity.CRITICAL, level=MANDATORY, check=_public_email_domain, types=(ACCESS_APP,),
         remediation="Include the organisation's own email domain or named addresses instead.",

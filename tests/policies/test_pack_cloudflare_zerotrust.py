@@ -111,6 +111,13 @@ case(OPEN, "fail_policy_any_ip", protected(policy("net", includes=[{"ip": {"ip":
 case(OPEN, "fail_inline_policy_everyone", inline({"name": "inline", "decision": "allow",
                                                   "includes": [{"everyone": {}}]}), {(OPEN, M, "admin-app")})
 case(OPEN, "pass_deny_everyone_is_not_open", protected(policy("deny", decision="deny", includes=[{"everyone": {}}])))
+case(OPEN, "fail_everyone_on_a_non_internal_app", [app("beta", "beta.example.com", policies=[
+    {"name": "all", "decision": "allow", "includes": [{"everyone": {}}]}])], {(OPEN, M, "beta")})
+case(OPEN, "pass_bypass_on_a_public_whole_host_app", [app("docs", "docs.example.com", policies=[
+    {"name": "public", "decision": "bypass", "includes": [{"everyone": {}}]}])])
+case(PUBLIC_DOMAIN, "fail_gmail_on_a_non_internal_app", [app("beta", "beta.example.com", policies=[
+    {"name": "g", "decision": "allow", "includes": [{"emailDomain": {"domain": "gmail.com"}}]}])],
+    {(PUBLIC_DOMAIN, M, "beta")})
 case(OPEN, "pass_bypass_on_a_public_app", [app("assets", "www.example.com/assets", policies=[
     {"name": "public", "decision": "bypass", "includes": [{"everyone": {}}]}])])
 case(PUBLIC_DOMAIN, "fail_policy_gmail_domain", protected(policy("gmail", includes=[
