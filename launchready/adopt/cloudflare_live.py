@@ -7,7 +7,9 @@ the fix (the permission the token lacks, wait and retry...). The token is never 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import cloudflare
@@ -66,8 +68,8 @@ def _explain(exc: Exception, what: str, permission: str) -> AdoptError:
     if isinstance(exc, cloudflare.RateLimitError):
         after = exc.response.headers.get("retry-after")
         wait = f" (the API asked to wait {after} s)" if after else ""
-        return AdoptError(f"Cloudflare API: {what} failed: 429 rate limited{wait}, still after retrying. "
-                          "Wait a few minutes and re-run; nothing was written")
+        return AdoptError(f"Cloudflare API: {what} failed: 429 rate limited{wait}, after the retries adopt "
+                          "makes. Wait that long and re-run; nothing was written")
     if isinstance(exc, cloudflare.APIStatusError):
         return AdoptError(f"Cloudflare API: {what} failed: HTTP {exc.status_code} "
                           f"{_api_errors(exc) or 'server error'}. Re-run later; nothing was written")
@@ -81,20 +83,59 @@ def _explain(exc: Exception, what: str, permission: str) -> AdoptError:
     raise exc
 
 
-def _call(what: str, permission: str, fn: Callable[[], T]) -> T:
+#: The longest Retry-After adopt waits out; a longer one ends the run with the wait in the message.
+MAX_WAIT_SECONDS = 10.0
+
+
+@dataclass
+class Budget:
+    """How many more retries one adopt run may make (--max-retries, across all its calls)."""
+
+    left: int = 2
+
+
+def _retry_after(exc: cloudflare.APIStatusError) -> float:
     try:
-        return fn()
+        return max(0.0, float(exc.response.headers.get("retry-after", "1")))
+    except ValueError:
+        return 1.0
+
+
+def _with_retries(fn: Callable[[], T], budget: Budget) -> T:
+    """fn, again after a 429 (waiting out its Retry-After up to MAX_WAIT_SECONDS) or a 5xx/connection error
+    (short backoff), at most `--max-retries` times in all."""
+    attempt = 0
+    while True:
+        try:
+            return fn()
+        except cloudflare.RateLimitError as exc:
+            wait = _retry_after(exc)
+            if budget.left <= 0 or wait > MAX_WAIT_SECONDS:
+                raise
+        except (cloudflare.InternalServerError, cloudflare.APIConnectionError):
+            if budget.left <= 0:
+                raise
+            wait = 0.5 * 2 ** attempt
+        budget.left -= 1
+        attempt += 1
+        time.sleep(wait)
+
+
+def _call(what: str, permission: str, fn: Callable[[], T], budget: Budget) -> T:
+    try:
+        return _with_retries(fn, budget)
     except cloudflare.APIError as exc:
         raise _explain(exc, what, permission) from None
 
 
-def client_from_env(api_base: str | None, *, max_retries: int = 2, timeout: float = 20.0) -> cloudflare.Cloudflare:
+def client_from_env(api_base: str | None, *, timeout: float = 20.0) -> cloudflare.Cloudflare:
     token = os.environ.get(TOKEN_ENV, "").strip()
     if not token:
         raise AdoptError(f"{TOKEN_ENV} is not set: create a read-only API token (Zone: Read, DNS: Read, Zone "
                          "Settings: Read, and read access to the zone's rulesets) and export it, or use "
                          "--zone-file with the zone's BIND export")
-    return cloudflare.Cloudflare(api_token=token, base_url=api_base, max_retries=max_retries, timeout=timeout)
+    # Retries are adopt's own (_with_retries): a long Retry-After ends the run instead of stalling it.
+    return cloudflare.Cloudflare(api_token=token, base_url=api_base, max_retries=0, timeout=timeout)
 
 
 def _int(value: Any, default: int | None = None) -> int | None:
@@ -140,7 +181,7 @@ def _pages(first: Any) -> Iterable[Any]:
         page = page.get_next_page()
 
 
-def read_records(client: cloudflare.Cloudflare, zone_id: str) -> list[LiveRecord]:
+def read_records(client: cloudflare.Cloudflare, zone_id: str, budget: Budget) -> list[LiveRecord]:
     def fetch() -> list[LiveRecord]:
         first = client.dns.records.list(zone_id=zone_id, per_page=PER_PAGE, page=1)
         out: list[LiveRecord] = []
@@ -148,13 +189,14 @@ def read_records(client: cloudflare.Cloudflare, zone_id: str) -> list[LiveRecord
             out += [_record(item.to_dict()) for item in page.result or []]
         return out
 
-    return _call("listing the DNS records", "Zone > DNS > Read", fetch)
+    return _call("listing the DNS records", "Zone > DNS > Read", fetch, budget)
 
 
-def _soft(what: str, permission: str, fn: Callable[[], T], consequence: str, warnings: list[str]) -> T | None:
+def _soft(what: str, permission: str, fn: Callable[[], T], consequence: str, warnings: list[str],
+          budget: Budget) -> T | None:
     """A read adopt can do without: a 403 or 404 becomes a warning (what failed, the fix, what it means)."""
     try:
-        return fn()
+        return _with_retries(fn, budget)
     except (cloudflare.PermissionDeniedError, cloudflare.NotFoundError) as exc:
         if _codes(exc) & _BAD_TOKEN_CODES:
             raise _explain(exc, what, permission) from None
@@ -182,19 +224,22 @@ def _settings(client: cloudflare.Cloudflare, zone_id: str, setting_ids: Iterable
     return out
 
 
-def read_zone(client: cloudflare.Cloudflare, zone_id: str, setting_ids: Iterable[str]) -> LiveZone:
+def read_zone(client: cloudflare.Cloudflare, zone_id: str, setting_ids: Iterable[str], *,
+              max_retries: int = 2) -> LiveZone:
     """The records (a token without DNS read is an error), then what adopt can do without: the zone's name
     (to check the zone id), its rulesets and its settings (a 403/404 there is a warning)."""
-    records = read_records(client, zone_id)
+    budget = Budget(max_retries)
+    records = read_records(client, zone_id, budget)
     warnings: list[str] = []
     zone = _soft(f"reading the zone {zone_id}", "Zone > Zone > Read", lambda: client.zones.get(zone_id=zone_id),
-                 "the zone's name is not checked against launchready:zone.domain", warnings)
+                 "the zone's name is not checked against launchready:zone.domain", warnings, budget)
     rulesets = _soft("listing the zone's rulesets", "read access to the zone's rulesets (e.g. Zone WAF Read, "
                      "Single Redirect Rules Read, Cache Rules Read)", lambda: _rulesets(client, zone_id),
                      "existing entry-point rulesets are not in the import file, and the first pulumi up fails "
-                     "on every phase that already has one", warnings)
+                     "on every phase that already has one", warnings, budget)
     settings = _soft("reading the zone settings", "Zone > Zone Settings > Read",
                      lambda: _settings(client, zone_id, setting_ids),
-                     "the settings are imported, but what pulumi up will change on them is not known", warnings)
+                     "the settings are imported, but what pulumi up will change on them is not known", warnings,
+                     budget)
     return LiveZone(zone_id=zone_id, name=fqdn(str(getattr(zone, "name", "") or "")), source="api",
                     records=records, rulesets=rulesets, settings=settings, warnings=warnings)

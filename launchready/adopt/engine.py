@@ -91,9 +91,9 @@ def _live_zone(opts: AdoptOptions, declared: Declared) -> LiveZone:
         return read_zone_file(opts.zone_file, cfg.zone.zone_id, cfg.domain)
     from launchready.adopt.cloudflare_live import client_from_env, read_zone
 
-    client = client_from_env(opts.api_base, max_retries=opts.max_retries)
+    client = client_from_env(opts.api_base)
     settings = [str(r.inputs.get("settingId")) for r in declared.of_type(ZONE_SETTING)]
-    return read_zone(client, cfg.zone.zone_id, settings)
+    return read_zone(client, cfg.zone.zone_id, settings, max_retries=opts.max_retries)
 
 
 def _check_zone(zone: LiveZone, declared: Declared) -> None:

@@ -30,6 +30,7 @@ class FakeZone:
     settings: dict[str, Any] = field(default_factory=dict)
     page_cap: int = 4  # the server's largest page, whatever per_page asks
     rate_limited: int = 0  # answer this many requests with 429 first
+    retry_after: str = "1"
     fail_500: bool = False
     zone_endpoint: bool = True  # False: GET /zones/{id} answers 404 (a server that only has the listings)
     rulesets_forbidden: bool = False
@@ -75,7 +76,7 @@ class _Handler(BaseHTTPRequestHandler):
         if zone.rate_limited > 0:
             zone.rate_limited -= 1
             return self._send(429, failure(971, "Please wait and consider throttling your request speed"),
-                              {"Retry-After": "1"})
+                              {"Retry-After": zone.retry_after})
         if zone.fail_500:
             return self._send(500, failure(10000, "Internal server error"))
         path = url.path.removeprefix("/client/v4")
@@ -118,7 +119,7 @@ class _Handler(BaseHTTPRequestHandler):
 def serve(zone: FakeZone) -> Iterator[str]:
     handler = type("Handler", (_Handler,), {"zone": zone})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_address[1]}/client/v4"
     try:

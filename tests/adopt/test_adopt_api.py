@@ -292,3 +292,14 @@ def test_a_dry_run_writes_nothing(project: Path, api: str, capsys: pytest.Captur
     assert adopt(project, api, "--dry-run") == 1
     assert "dry run: nothing written" in capsys.readouterr().out
     assert _no_files_written(project) and not (project / "adopt-prod.json").exists()
+
+
+def test_a_long_retry_after_ends_the_run_at_once_naming_the_wait(
+    project: Path, api: str, zone: FakeZone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zone.rate_limited = 1
+    zone.retry_after = "120"
+    assert adopt(project, api) == 2  # not two minutes of waiting: one request, then the message
+    err = capsys.readouterr().err
+    assert "429" in err and "wait 120 s" in err
+    assert len([p for p in zone.requests if "/dns_records" in p]) == 1
