@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -147,12 +148,38 @@ def _scan(path: str, lines: Iterable[tuple[int, str]], depth: int, budget: _Budg
                 yield run.pieces[0][0], secret_type, hashed
 
 
+#: `KEY: <base64>` as a Kubernetes Secret's `data:` holds it (short values too: a password is short)
+_KEYED_RE = re.compile(
+    r"""^\s*["']?([A-Za-z_][A-Za-z0-9_.-]{0,100})["']?\s*[:=]\s*["']?([A-Za-z0-9+/]{8,}={0,2})["']?,?\s*$"""
+)
+
+
+def _keyed(path: str, lines: list[tuple[int, str]], budget: _Budget) -> Iterator[tuple[int, str, str]]:
+    """Secrets in short base64 values under a key, read as `key=<decoded>` (so the keyword detectors see the
+    key that says what the value is)."""
+    for number, line in lines:
+        match = _KEYED_RE.match(line)
+        if match is None or len(match.group(2)) >= MIN_CHARS or len(match.group(2)) % 4:
+            continue  # long runs are read whole by _scan; unpadded short text is rarely base64
+        if not budget.spend(len(match.group(2))):
+            return
+        try:
+            decoded = base64.b64decode(match.group(2), validate=True).decode("utf-8")
+        except (binascii.Error, ValueError):
+            continue
+        if decoded.isprintable() and decoded.strip() == decoded and decoded:
+            for _, secret_type, hashed in _detect(path, f"{match.group(1)}={decoded}"):
+                yield number, secret_type, hashed
+
+
 def scan_lines(path: str, lines: Iterable[tuple[int, str]], source: str, commit: str | None = None) -> list[Finding]:
     """Findings in the base64 of `lines` ((line number, text) of one file, or what a version added). Call
     inside `detector.settings(...)`."""
     seen: set[tuple[int, str, str]] = set()
     findings: list[Finding] = []
-    for line, secret_type, hashed in _scan(path, lines, 1, _Budget()):
+    listed = list(lines)
+    budget = _Budget()
+    for line, secret_type, hashed in itertools.chain(_scan(path, listed, 1, budget), _keyed(path, listed, budget)):
         if (line, secret_type, hashed) not in seen:
             seen.add((line, secret_type, hashed))
             findings.append(Finding(source=source, path=path, line=line, type=secret_type + SUFFIX,

@@ -69,6 +69,16 @@ def test_a_kubernetes_secret_with_an_encoded_pem_is_found(repo: Path) -> None:
     assert (8, "Private Key (base64-encoded)") in types_at(run.json()["findings"], "k8s/secret.yaml")
 
 
+def test_short_values_of_a_kubernetes_secret_are_read_with_their_key(repo: Path) -> None:
+    password = _random(string.ascii_letters + string.digits, 14)
+    manifest = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n"
+                f"  DB_PASSWORD: {b64(password)}\n  username: {b64('admin')}\n  note: {b64('hello')}\n")
+    write(repo, "k8s/db.yaml", manifest)
+    run = scan("--path", str(repo), "--no-history", "--json")
+    assert types_at(run.json()["findings"], "k8s/db.yaml") == [(6, "Secret Keyword (base64-encoded)")]
+    assert password not in run.out
+
+
 def test_base64_of_base64_is_decoded_too(repo: Path) -> None:
     write(repo, "ci/vars.txt", f"BLOB={b64(b64(DOTENV))}\n")
     run = scan("--path", str(repo), "--no-history", "--json")
