@@ -72,6 +72,11 @@ class _Run:
             error: str | None = None
             try:
                 request = build_request(step, plan.origin, session)
+            except ValueError as exc:  # e.g. a captured value with a line break for a header: never sent
+                step_result.recorder.record_unsent(f"not sent: {exc}")
+                self.errors += 1
+                return
+            try:
                 async with asyncio.timeout(timeout):
                     response, body = await send(transport, request)
                 error = apply_response(step, response, body, session).error

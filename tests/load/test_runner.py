@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from launchready.load.runner import CUT, DROPPED, FlowPlan, Progress, run_load
 from launchready.load.scenario import parse_scenario
 from tests.load.conftest import percentile
@@ -113,3 +115,18 @@ def test_ctrl_c_reports_what_was_measured_and_the_run_does_not_pass(serve: Serve
     assert time.monotonic() - started < 5  # not the 30 s hold
     assert result.interrupted and not result.passed and result.to_json()["interrupted"] is True
     assert result.flows[0].merged.count >= 20 and result.flows[0].passed  # the figures so far are kept
+
+
+def test_a_captured_value_that_would_split_a_request_is_not_sent(serve: Serve,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    server = serve({"/in": fixed(0.001, headers={"X-Token": "a\tb"}), "/next": fixed(0.001)})
+    # the server's header value holds no CR/LF on the wire; a captured one with a line break is simulated
+    sc = parse_scenario({"load": {"rate": 5, "rampSeconds": 0, "holdSeconds": 1}, "flows": [
+        {"name": "f", "routeClass": "core", "steps": [
+            {"name": "in", "path": "/in", "capture": {"tok": {"header": "X-Token"}}},
+            {"name": "next", "path": "/next", "headers": {"X-Token": "${tok}"}}]}]})
+    monkeypatch.setattr("launchready.load.client.capture_value", lambda *a: "x\r\nX-Evil: 1")
+    result = run_load("staging", server.url, plans(sc, server.url, {"core": 500}), sc.load, {})
+    step = result.flows[0].steps[1].recorder
+    assert step.errors == {"not sent: the value of header X-Token holds a line break": 5}
+    assert "/next" not in server.served
