@@ -225,7 +225,7 @@ def _is_template_only(text: str) -> bool:
     scheme, _, rest = text.partition(" ")
     if scheme.lower() in {"bearer", "basic", "token"} and TEMPLATE_RE.fullmatch(rest.strip()):
         return True
-    # a Cookie header of captured values: `fl_session=${session}; csrf=${csrf}`
+    # a Cookie header of captured values: `session=${session}; csrf=${csrf}`
     pairs = [p.strip().partition("=") for p in text.split(";") if p.strip()]
     return bool(pairs) and all(sep and TEMPLATE_RE.fullmatch(v.strip()) for _, sep, v in pairs)
 

@@ -25,13 +25,13 @@ def app_routes(seen: dict[str, list[str]]) -> dict[str, Handler]:
     records: dict[str, str] = {}
 
     def authed(h: dict[str, str]) -> bool:
-        return "fl_session=s-123" in h.get("cookie", "")
+        return "session=s-123" in h.get("cookie", "")
 
     def session(method: str, target: str, h: dict[str, str], body: bytes) -> Reply:
         doc = json.loads(body)
         if method != "POST" or doc != {"email": EMAIL, "password": PASSWORD}:
             return 0.005, 401, {}, b'{"error":"bad credentials"}'
-        return 0.005, 200, {"Set-Cookie": "fl_session=s-123; Path=/; HttpOnly", "X-CSRF-Token": "t-9"}, b"{}"
+        return 0.005, 200, {"Set-Cookie": "session=s-123; Path=/; HttpOnly", "X-CSRF-Token": "t-9"}, b"{}"
 
     def me(method: str, target: str, h: dict[str, str], body: bytes) -> Reply:
         return (0.002, 200, {}, b'{"email":"x"}') if authed(h) else (0.002, 401, {}, b"")
