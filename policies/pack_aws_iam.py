@@ -2,8 +2,8 @@
 
 They read every way a policy document reaches AWS: `aws:iam/policy:Policy`, `RolePolicy`, `UserPolicy`,
 `GroupPolicy` (`policy`), a role's `inlinePolicies[].policy`, as a JSON string or an object, and the
-managed policies attached by ARN (AdministratorAccess, SecretsManagerReadWrite). `statements()` is shared
-with the Secrets Manager resource-policy rule.
+managed policies attached by ARN (AdministratorAccess, SecretsManagerReadWrite). `judge_document()` is
+shared with the Secrets Manager resource-policy rule.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from pack_common import MANDATORY, UNKNOWN, Ctx, Finding, items, label, peek, resource_rule
@@ -87,20 +87,25 @@ def _managed_arns(ctx: Ctx) -> list[str]:
     return []
 
 
-def _grants(ctx: Ctx, judge: Any) -> Iterator[Finding]:
+def judge_document(what: str, who: str, value: Any, judge: Callable[[Any], str | None]) -> Iterator[Finding]:
+    """`<what> of <who> <reason>` for each Allow statement of the document `judge` gives a reason against; one
+    finding saying so when the document cannot be read (it cannot then be shown to be safe)."""
+    try:
+        found = statements(value)
+    except PolicyError as exc:
+        yield Finding(f"{what} of {who} cannot be read, so it cannot be shown to be safe: {exc}")
+        return
+    for statement in found:
+        reason = judge(statement) if allows(statement) else None
+        if reason:
+            yield Finding(f"{what} of {who} {reason}")
+
+
+def _grants(ctx: Ctx, judge: Callable[[Any], str | None]) -> Iterator[Finding]:
     who = label(ctx.props, ctx.name)
     for what, value in _documents(ctx):
-        if value is None or value is UNKNOWN:
-            continue
-        try:
-            found = statements(value)
-        except PolicyError as exc:
-            yield Finding(f"{what} of {who} cannot be read, so it cannot be shown to be safe: {exc}")
-            continue
-        for statement in found:
-            reason = judge(statement) if allows(statement) else None
-            if reason:
-                yield Finding(f"{what} of {who} {reason}")
+        if value is not None and value is not UNKNOWN:
+            yield from judge_document(what, who, value, judge)
 
 
 def _admin(statement: Any) -> str | None:

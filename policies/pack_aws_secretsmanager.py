@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pack_aws_iam import PolicyError, allows, statements
+from pack_aws_iam import judge_document
 from pack_common import (
     ADVISORY,
     MANDATORY,
@@ -68,24 +68,20 @@ def _limited(statement: Any) -> bool:
     return bool(keys & LIMITING_KEYS)
 
 
+def _public_grant(statement: Any) -> str | None:
+    if peek(statement, "NotPrincipal") is not None:
+        return "allows everyone but the NotPrincipal list"
+    if _wildcard_principal(peek(statement, "Principal")) and not _limited(statement):
+        return ('grants a wildcard principal ("*") with no condition limiting it to the organisation or an '
+                "account: anyone with an AWS account can ask")
+    return None
+
+
 def _public_policy(ctx: Ctx) -> Iterator[Finding]:
     value = peek(ctx.props, "policy")
     if value is None or value is UNKNOWN or value == "":
         return
-    who = label(ctx.props, ctx.name)
-    try:
-        found = statements(value)
-    except PolicyError as exc:
-        yield Finding(f"the resource policy of {who} cannot be read, so it cannot be shown to be safe: {exc}")
-        return
-    for statement in found:
-        if not allows(statement):
-            continue
-        if peek(statement, "NotPrincipal") is not None:
-            yield Finding(f"the resource policy of {who} allows everyone but the NotPrincipal list")
-        elif _wildcard_principal(peek(statement, "Principal")) and not _limited(statement):
-            yield Finding(f'the resource policy of {who} grants a wildcard principal ("*") with no condition '
-                          "limiting it to the organisation or an account: anyone with an AWS account can ask")
+    yield from judge_document("the resource policy", label(ctx.props, ctx.name), value, _public_grant)
 
 
 SECRETSMANAGER_RULES = [
