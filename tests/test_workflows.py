@@ -40,7 +40,8 @@ def load(repo_root: Path, name: str) -> dict[str, Any]:
 
 
 def triggers(doc: dict[str, Any]) -> Any:
-    return doc.get("on", doc.get(True))  # YAML 1.1 reads a bare `on:` key as True
+    keys: dict[Any, Any] = doc
+    return keys.get("on", keys.get(True))  # YAML 1.1 reads a bare `on:` key as True
 
 
 def steps(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
