@@ -109,6 +109,17 @@ def _slot_conflict(record: LiveRecord, declared: list[LiveRecord]) -> bool:
     return any(d.name == record.name and d.type in WEB_TYPES for d in declared)
 
 
+def cname_clash(record: LiveRecord, declared: list[LiveRecord], domain: str) -> LiveRecord | None:
+    """A declared record that the live one cannot sit beside: below the apex a CNAME must be alone at its
+    name (Cloudflare refuses anything next to it). The declared record, or None."""
+    if record.name == domain:
+        return None
+    for d in declared:
+        if d.name == record.name and (record.type == "CNAME") != (d.type == "CNAME"):
+            return d
+    return None
+
+
 def _same_singleton(record: LiveRecord, declared: list[LiveRecord], cfg: StackConfig) -> bool:
     """The program declares this name's SPF or DMARC record, or the MAIL FROM MX: the live one is adopted and
     updated."""
@@ -200,7 +211,7 @@ def propose(declared: Declared, records: list[LiveRecord], other_stacks: dict[st
             continue
         if key in keys or (cfg.email.enabled and is_dkim_of_ses(record)):
             continue
-        if _slot_conflict(record, planned):
+        if _slot_conflict(record, planned) or cname_clash(record, planned, cfg.domain):
             continue  # decided in pass 2: a conflict
         if _same_singleton(record, planned, cfg):
             if is_spf(record) and record.name == cfg.domain and cfg.email.enabled:

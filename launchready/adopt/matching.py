@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from launchready.adopt.changes import WEB_TYPES, ConfigChanges
+from launchready.adopt.changes import WEB_TYPES, ConfigChanges, cname_clash
 from launchready.adopt.declared import DNS_RECORD, Declared
 from launchready.adopt.diff import record_changes
 from launchready.adopt.model import (
@@ -99,6 +99,14 @@ class _Matcher:
         for res, dec in free + [p for p in self.pool if p not in free]:
             if dec.name == rec.name and dec.type in WEB_TYPES and rec.type in WEB_TYPES:
                 return self._conflict(rec, dec, res, second=res.urn in self.used)
+        clash = cname_clash(rec, [d for _, d in self.pool], self.declared.config.domain)
+        if clash is not None:
+            res = next(r for r, d in self.pool if d is clash)
+            return RecordResult(rec, CONFLICT, f"a CNAME must be alone at its name: live {rec.type} {rec.content} "
+                                f"vs the declared {clash.type} {clash.content} (Cloudflare refuses both)",
+                                logical_name=res.name, urn=res.urn,
+                                fix="delete the live record (or move what it is for to another name), then re-run "
+                                "adopt")
         return self._result(rec, IGNORED, "not declared by the program; left as is (Pulumi will not touch it)")
 
     def _mail_from_name(self) -> str | None:

@@ -214,7 +214,11 @@ def test_a_record_the_config_refuses_is_left_as_is_with_the_reason(
     project: Path, api: str, zone: FakeZone, capsys: pytest.CaptureFixture[str]
 ) -> None:
     zone.records += [
-        record("fd1b2c3d4e5f60718293a4b5c6d7e8f9", "app.acme.io", "TXT", "atlassian-domain-verification=Zx81",
+        record("fd1b2c3d4e5f60718293a4b5c6d7e8f9", "news.acme.io", "TXT", '"v=spf1 include:mailgun.org ~all"',
+               ttl=3600),
+        record("fd2b2c3d4e5f60718293a4b5c6d7e8f9", "news.acme.io", "TXT", '"v=spf1 include:sendgrid.net ~all"',
+               ttl=3600),
+        record("fd3b2c3d4e5f60718293a4b5c6d7e8f9", "app.acme.io", "TXT", "atlassian-domain-verification=Zx81",
                ttl=3600),
         record("fe1b2c3d4e5f60718293a4b5c6d7e8f9", "mail.acme.io", "MX", "feedback-smtp.us-east-1.amazonses.com",
                priority=10, ttl=3600),
@@ -222,8 +226,11 @@ def test_a_record_the_config_refuses_is_left_as_is_with_the_reason(
     code, doc = adopt_json(project, api, capsys)
     assert code == 1  # the app CNAME conflict is still there; everything else went through
     rows = by_content(doc)
+    spf = [rows[("news.acme.io", "TXT", f'"v=spf1 include:{host} ~all"')] for host in ("mailgun.org", "sendgrid.net")]
+    assert sorted(r["status"] for r in spf) == ["added", "ignored"]  # the config allows one SPF per name
+    assert "a second SPF record" in next(r for r in spf if r["status"] == "ignored")["reason"]
     beside = rows[("app.acme.io", "TXT", "atlassian-domain-verification=Zx81")]
-    assert beside["status"] == "ignored" and "already a web hostname" in beside["reason"]
+    assert beside["status"] == "conflict" and "a CNAME must be alone" in beside["reason"]
     mail_from = rows[("mail.acme.io", "MX", "feedback-smtp.us-east-1.amazonses.com")]
     assert (mail_from["status"], mail_from["logicalName"]) == ("adopted", "mail-from-mx")
     assert mail_from["changes"]["content"]["declared"] == "feedback-smtp.eu-west-1.amazonses.com"
