@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import importlib.util
 import json
-import sys
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
 import pulumi
 import pytest
 
 from components.edge import Edge
-from launchready import PROJECT_ROOT
 from tests.components.conftest import (
     Mutate,
     Recorder,
@@ -32,6 +28,7 @@ from tests.components.conftest import (
     stack_config,
     start_mocks,
 )
+from tests.policies.fixtures import load_pack_module
 
 ZONE_PROD = "9a8b7c6d5e4f40312a3b4c5d6e7f8091"
 ZONE_STAGING = "5f1c3a0e9b7d42c68e0a1b2c3d4e5f60"
@@ -57,19 +54,7 @@ PROD_STATIC = (
 WELL_KNOWN_GUARD = 'not starts_with(lower(http.request.uri.path), "/.well-known/")'
 
 
-def _load_evaluator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("_edge_test_pack_expr", PROJECT_ROOT / "policies" / "pack_expr.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["_edge_test_pack_expr"] = module  # dataclasses look their module up while the classes are built
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules["_edge_test_pack_expr"]
-    return module
-
-
-expr = _load_evaluator()
+expr = load_pack_module("pack_expr", "_edge_test_pack_expr")
 
 
 def matches(expression: str, host: str, path: str, cookies: dict[str, str] | None = None,

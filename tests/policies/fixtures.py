@@ -5,16 +5,35 @@ Each test module `test_pack_<vendor>_<service>.py` holds the cases of `policies/
 a case is a whole set of resources and the exact set of violations it must produce, as (policy,
 enforcement, resource name); "" is a violation with no resource. A case is clean apart from what it
 shows, so its expected set is small and exact.
+
+`load_pack_module` gives tests outside the pack process one of its modules (the expression evaluator).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
+from launchready import PROJECT_ROOT
 from launchready.plan.policy import PolicyPackClient
 
 STACK, PROJECT = "test", "launchready"
+
+
+def load_pack_module(stem: str, name: str) -> ModuleType:
+    """policies/<stem>.py loaded as a module called `name`, without putting policies/ on sys.path."""
+    spec = importlib.util.spec_from_file_location(name, PROJECT_ROOT / "policies" / f"{stem}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the classes are built
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[name]
+    return module
 
 DNS = "cloudflare:index/dnsRecord:DnsRecord"
 SETTING = "cloudflare:index/zoneSetting:ZoneSetting"

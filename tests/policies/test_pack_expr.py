@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from types import ModuleType
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from launchready import PROJECT_ROOT
+from tests.policies.fixtures import load_pack_module
 
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("pack_expr", PROJECT_ROOT / "policies" / "pack_expr.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["pack_expr"] = module  # dataclasses look their module up while the classes are built
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules["pack_expr"]
-    return module
-
-
-expr = _load()
+expr = load_pack_module("pack_expr", "pack_expr")
 ADMIN = expr.Probe("app.example.com", "/admin/users?page=2", cookies=(("fl_session", "abc"),),
                    headers=(("Authorization", "Bearer t"),))
 ASSET = expr.Probe("www.example.com", "/assets/app.CSS")
