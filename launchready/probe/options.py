@@ -6,6 +6,7 @@ import argparse
 import re
 import ssl
 from pathlib import Path
+from typing import TypedDict
 
 from launchready.probe.resolver import NameserverSpec, UsageError, parse_nameserver
 
@@ -88,3 +89,24 @@ def check_ca_bundle(path: str | None) -> str | None:
     except (ssl.SSLError, ValueError, OSError) as exc:
         raise UsageError(f"--ca-bundle {path}: not a PEM certificate file ({exc})") from None
     return str(file)
+
+
+class CommonOptions(TypedDict):
+    """What the arguments of `add_common` say, as keywords of `VerifyOptions` and `SmokeOptions`."""
+
+    nameservers: list[NameserverSpec]
+    timeout: float
+    http_port: int
+    https_port: int
+    ca_bundle: str | None
+
+
+def common_options(args: argparse.Namespace) -> CommonOptions:
+    """The options given by the arguments of `add_common`; raises UsageError for a bad --ca-bundle."""
+    return CommonOptions(
+        nameservers=args.nameserver,
+        timeout=args.timeout,
+        http_port=args.http_port,
+        https_port=args.https_port,
+        ca_bundle=check_ca_bundle(args.ca_bundle),
+    )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from launchready.cli import ExitStatus
-from launchready.probe.options import add_common, check_ca_bundle
+from launchready.probe.options import add_common, common_options
 from launchready.probe.resolver import UsageError
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     error_rate = 0.0
     where: dict[str, str] = {}
     try:
-        ca_bundle = check_ca_bundle(args.ca_bundle)
+        common = common_options(args)
         if args.stack:
             loaded = load_stack(args.stack, args.root)
             endpoints = endpoints_for_stack(loaded.cfg)
@@ -99,11 +99,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return ExitStatus.USAGE
     options = SmokeOptions(
-        nameservers=args.nameserver,
-        timeout=args.timeout,
-        http_port=args.http_port,
-        https_port=args.https_port,
-        ca_bundle=ca_bundle,
+        **common,
         burst=args.burst,
         concurrency=args.concurrency,
         error_rate_percent=error_rate,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from launchready.cli import ExitStatus
-from launchready.probe.options import add_common, check_ca_bundle, domain_arg, label_arg
+from launchready.probe.options import add_common, common_options, domain_arg, label_arg
 from launchready.probe.resolver import UsageError
 from launchready.verify.engine import RUN_BOUND_TIMEOUTS
 
@@ -89,20 +89,13 @@ def run(args: argparse.Namespace) -> int:
         print("error: give --json or --markdown, not both", file=sys.stderr)
         return ExitStatus.USAGE
     try:
-        ca_bundle = check_ca_bundle(args.ca_bundle)
+        common = common_options(args)
         _check_sarif_path(args.sarif)
         targets, factory, loaded = _targets(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitStatus.USAGE
-    options = VerifyOptions(
-        nameservers=args.nameserver,
-        timeout=args.timeout,
-        http_port=args.http_port,
-        https_port=args.https_port,
-        ca_bundle=ca_bundle,
-        ses_client_factory=factory,
-    )
+    options = VerifyOptions(**common, ses_client_factory=factory)
     where = loaded.announce(args.json) if loaded else {}
     progress = TerminalProgress()
     try:
