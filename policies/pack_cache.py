@@ -29,6 +29,13 @@ DEFAULT_SESSION_COOKIES = ["session", "sessionid"]
 DEFAULT_STATIC_PREFIXES = ["/assets/", "/static/", "/_next/static/", "/_nuxt/", "/_astro/", "/build/", "/dist/",
                            "/public/", "/images/", "/img/", "/fonts/", "/css/", "/js/", "/media/", "/favicon",
                            "/wp-content/themes/", "/wp-includes/"]
+#: The config of every rule that judges caching (cache rules, page rules): paths and cookies of signed-in users.
+AUTH_SIGNALS_CONFIG: dict[str, dict[str, Any]] = {
+    "authenticatedPathPrefixes": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_AUTH_PREFIXES,
+                                  "description": "Path prefixes served only to signed-in users."},
+    "sessionCookies": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_SESSION_COOKIES,
+                       "description": "Names of the cookies that carry a session."},
+}
 STATIC_EXTENSIONS = frozenset({
     "css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp", "woff",
     "woff2", "ttf", "otf", "eot", "mp4", "webm", "mp3", "ogg", "wasm",

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from pack_cache import DEFAULT_AUTH_PREFIXES, DEFAULT_SESSION_COOKIES
+from pack_cache import AUTH_SIGNALS_CONFIG, DEFAULT_AUTH_PREFIXES, DEFAULT_SESSION_COOKIES
 from pack_common import (
+    ALLOW_FULL_CONFIG,
     INTERNAL_LABELS_CONFIG,
     MANDATORY,
     PAGE_RULE,
@@ -21,6 +22,7 @@ from pack_common import (
     get,
     is_internal_name,
     resource_rule,
+    weak_ssl_modes,
 )
 from pack_expr import wildcard_match
 from pulumi_policy import Severity
@@ -73,8 +75,7 @@ def _regex_search(pattern: str, text: str) -> bool:
 
 def _ssl(ctx: Ctx) -> Iterator[Finding]:
     mode = get(ctx.props, "actions", "ssl")
-    weak = {"off", "flexible"} | ({"full"} if not ctx.setting("allowFull", False) else set())
-    if mode is not None and str(mode).strip().lower() in weak and _active(ctx):
+    if mode is not None and str(mode).strip().lower() in weak_ssl_modes(ctx) and _active(ctx):
         yield Finding(f'page rule {get(ctx.props, "target")} sets SSL to "{mode}": Cloudflare reaches the origin '
                       "without a verified certificate for those URLs")
 
@@ -105,11 +106,7 @@ PAGERULE_RULES = [
         applies=_has("cacheLevel"),
         remediation="Delete the page rule; cache static assets with a cache rule (ruleset phase "
                     "http_request_cache_settings) scoped to /assets/ or file types.",
-        config={"authenticatedPathPrefixes": {"type": "array", "items": {"type": "string"},
-                                              "default": DEFAULT_AUTH_PREFIXES,
-                                              "description": "Path prefixes served only to signed-in users."},
-                "sessionCookies": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_SESSION_COOKIES,
-                                   "description": "Names of the cookies that carry a session."},
+        config={**AUTH_SIGNALS_CONFIG,
                 "internalHosts": {"type": "array", "items": {"type": "string"}, "default": [],
                                   "description": "Hostnames of internal apps."},
                 **INTERNAL_LABELS_CONFIG},
@@ -121,8 +118,7 @@ PAGERULE_RULES = [
         severity=Severity.CRITICAL, level=MANDATORY, types=(PAGE_RULE,), check=_ssl,
         applies=_has("ssl"),
         remediation='Remove the ssl action (the zone\'s "strict" applies) after fixing the origin certificate.',
-        config={"allowFull": {"type": "boolean", "default": False,
-                              "description": 'Also accept "full" (origin certificate not verified).'}},
+        config=ALLOW_FULL_CONFIG,
     ),
     resource_rule(
         name="cloudflare-pagerule-disallow-disable-security",

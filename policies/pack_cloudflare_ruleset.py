@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pack_cache import (
+    AUTH_SIGNALS_CONFIG,
     DEFAULT_AUTH_PREFIXES,
     DEFAULT_SESSION_COOKIES,
     DEFAULT_STATIC_PREFIXES,
@@ -334,10 +335,7 @@ def _rate_limit_threshold(ctx: Ctx) -> Iterator[Finding]:
 
 
 _CACHE_CONFIG: dict[str, dict[str, Any]] = {
-    "authenticatedPathPrefixes": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_AUTH_PREFIXES,
-                                  "description": "Path prefixes served only to signed-in users."},
-    "sessionCookies": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_SESSION_COOKIES,
-                       "description": "Names of the cookies that carry a session."},
+    **AUTH_SIGNALS_CONFIG,
     "internalHosts": {"type": "array", "items": {"type": "string"}, "default": [],
                       "description": "Hostnames of internal apps (behind Access); their pages are never cacheable."},
     "staticPathPrefixes": {"type": "array", "items": {"type": "string"}, "default": DEFAULT_STATIC_PREFIXES,

@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from pack_common import MANDATORY, ZONE_SETTING, Ctx, Finding, get, number, resource_rule
+from pack_common import (
+    ALLOW_FULL_CONFIG,
+    MANDATORY,
+    ZONE_SETTING,
+    Ctx,
+    Finding,
+    get,
+    number,
+    resource_rule,
+    weak_ssl_modes,
+)
 from pack_facts import HSTS_MIN_MAX_AGE_PROD, HSTS_PRELOAD_MIN_MAX_AGE
 from pulumi_policy import Severity
 
@@ -25,8 +35,7 @@ def _ssl_mode(ctx: Ctx) -> Iterator[Finding]:
     mode = _setting(ctx, "ssl")
     if mode is None:
         return
-    weak = {"off", "flexible"} | ({"full"} if not ctx.setting("allowFull", False) else set())
-    if str(mode).strip().lower() in weak:
+    if str(mode).strip().lower() in weak_ssl_modes(ctx):
         yield Finding(f'SSL mode is "{mode}": Cloudflare talks to the origin without a verified certificate '
                       f'({"in clear text" if mode != "full" else "accepting any certificate"})')
 
@@ -93,8 +102,7 @@ ZONESETTING_RULES = [
         severity=Severity.CRITICAL, level=MANDATORY, types=(ZONE_SETTING,), check=_ssl_mode, applies=_is("ssl"),
         remediation='Set the ssl ZoneSetting to "strict" after installing a valid origin certificate '
                     "(publicly trusted or a Cloudflare Origin CA certificate).",
-        config={"allowFull": {"type": "boolean", "default": False,
-                              "description": 'Also accept "full" (origin certificate not verified).'}},
+        config=ALLOW_FULL_CONFIG,
     ),
     resource_rule(
         name="cloudflare-zonesetting-configure-min-tls",

@@ -79,6 +79,16 @@ INTERNAL_LABELS_CONFIG: dict[str, dict[str, Any]] = {
     "internalLabels": {"type": "array", "items": {"type": "string"}, "default": list(INTERNAL_LABELS),
                        "description": "First labels that mark a hostname internal (`admin.`, `admin-...`)."},
 }
+#: The config of the SSL-mode rules (zone setting, page rule); see `weak_ssl_modes`.
+ALLOW_FULL_CONFIG: dict[str, dict[str, Any]] = {
+    "allowFull": {"type": "boolean", "default": False,
+                  "description": 'Also accept "full" (origin certificate not verified).'},
+}
+
+
+def weak_ssl_modes(ctx: Ctx) -> set[str]:
+    """SSL modes that reach the origin in clear text (off, flexible) or unverified (full, unless `allowFull`)."""
+    return {"off", "flexible"} | ({"full"} if not ctx.setting("allowFull", False) else set())
 
 
 def is_internal_name(host: str, labels: Iterable[str]) -> bool:
