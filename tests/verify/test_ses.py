@@ -77,12 +77,7 @@ def test_an_unknown_identity_fails() -> None:
     assert result.status is Status.fail and "no SES identity" in result.summary and tokens == []
 
 
-def test_without_credentials_it_warns(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+def test_without_credentials_it_warns(no_aws_credentials: None) -> None:
     factory = default_client_factory(1.0)
     assert factory is None
     result, _ = asyncio.run(check_ses(EXP, factory, 1.0))
