@@ -52,8 +52,9 @@ _TOKENISH_RE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9_\-]{16,}$")
 _CREDENTIAL_PREFIX_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:[srp]k_(?:live|test)_[A-Za-z0-9]{6,}|whsec_[A-Za-z0-9]{6,}|xox[abposr]-[A-Za-z0-9-]{6,}"
     r"|gh[pousr]_[A-Za-z0-9]{10,}|github_pat_[A-Za-z0-9_]{10,}|glpat-[A-Za-z0-9_-]{10,}|(?:AKIA|ASIA)[A-Z0-9]{12,}"
-    r"|sk-(?:proj-)?[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{20,})"
+    r"|sk-(?:proj-)?[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{20,}|SG\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,})"
 )
+_WORD_PUNCTUATION = "()[]{}<>,;'\"`"
 #: below this length a string is not searched for in message text (it would match ordinary words)
 _SCRUB_MIN = 6
 
@@ -86,7 +87,15 @@ def credential_kind(value: str, key: str = "") -> str | None:
 
 
 def _credential_kind(value: str, key: str) -> str | None:
-    text = value.strip()
+    """The whole value, then each word of it: a credential inside a sentence is still one."""
+    kind = _credential_kind_of(value.strip(), key)
+    if kind is None and any(c.isspace() for c in value.strip()):
+        words = (w.strip(_WORD_PUNCTUATION) for w in value.split())
+        kind = next((k for w in words if (k := _credential_kind_of(w, key)) is not None), None)
+    return kind
+
+
+def _credential_kind_of(text: str, key: str) -> str | None:
     if len(text) < 8:
         return None
     if looks_like_credential_url(text):

@@ -33,7 +33,7 @@ from launchready.common.project import (
     stack_file_path,
     stack_short_name,
 )
-from launchready.redaction import SECRET_PLACEHOLDER, plaintext_credentials, redact_error
+from launchready.redaction import SECRET_PLACEHOLDER, is_secret_shaped, plaintext_credentials, redact_error
 from launchready.stackyaml import MAX_BYTES, Document, YamlRefused
 from launchready.stackyaml import load as load_yaml
 
@@ -214,6 +214,11 @@ def _collect(path: Path, project: str, doc: Document, config: dict[str, Any]) ->
             secret.add(key)
             if _is_secure(raw_value) and is_placeholder_ciphertext(raw_value["secure"]):
                 placeholders.add(key)
+            elif _is_secure(raw_value) and is_secret_shaped(raw_value["secure"]):
+                problems.append(Problem(
+                    f"{path.name}:{line}", f"{raw_key}: the secure: value looks like the secret itself, not the "
+                    "ciphertext Pulumi writes", f"pulumi config set --secret {key} '<value>' writes the ciphertext "
+                    "in its place; rotate the secret, it has been in the file in plaintext"))
     if problems:
         raise ConfigError(problems, path.name)
     return StackFile(project, path.name[len("Pulumi.") : -len(".yaml")], path, values, frozenset(secret),

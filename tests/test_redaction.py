@@ -149,3 +149,12 @@ def test_an_ordinary_page_url_with_a_long_slug_is_not_a_credential() -> None:
 )
 def test_a_password_assigned_inside_a_value_is_a_credential(value: str, shaped: bool) -> None:
     assert is_secret_shaped(value) is shaped
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["x redis://:CANARYpw3@cache:6379 y", "SG.CANARY123456.abcdefghijk",  # pragma: allowlist secret
+     "see https://outlook.office.com/webhook/CANARY123456 (ops)"],
+)
+def test_a_credential_inside_a_sentence_is_found(value: str) -> None:
+    assert is_secret_shaped(value)

@@ -247,3 +247,13 @@ def test_a_stack_without_aws_region_is_refused_unless_the_environment_sets_it(
     assert [p.path for p in info.value.problems] == ["aws:region"]
     monkeypatch.setenv("AWS_REGION", "eu-west-1")
     assert load_stack_config("prod", project).environment.value == "prod"
+
+
+def test_a_plaintext_secret_written_as_secure_is_refused(project: Path) -> None:
+    pasted = "sk_test_CANARY123456"  # pragma: allowlist secret
+    _edit(project, "secure: v1:UkVQTEFDRV9NRTpwcm9kLXN0cmlwZS1rZXk=", f"secure: {pasted}")
+    with pytest.raises(ConfigError) as info:
+        read_stack_file("prod", project)
+    [problem] = info.value.problems
+    assert "launchready:stripeApiKey: the secure: value looks like the secret itself" in problem.message
+    assert "CANARY" not in info.value.render()
