@@ -24,7 +24,7 @@ def test_billion_laughs_is_refused_fast_without_expanding() -> None:
         lines.append(f"{cur}: &{cur} [{', '.join([f'*{prev}'] * 9)}]")
     start = time.perf_counter()
     [problem] = refused("\n".join(lines))
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < 5.0  # a hang guard only: the work bound is the line it stopped at
     assert "expands to more than" in problem.message
     assert problem.line == 5  # the first level past the bound (9**5 values), not the last line
 
@@ -137,22 +137,28 @@ def test_malformed_documents_give_one_located_problem(text: str, words: str) -> 
     assert all(p.line >= 1 and p.column >= 1 for p in problems)
 
 
+#: Wall-clock limits are only a hang guard (the box is shared); the work bound is where reading stopped.
+HANG_GUARD_S = 5.0
+
+
 @pytest.mark.parametrize(
-    "data",
-    [b"- a\n" * 100_000, b"[" + b"a," * 200_000 + b"]", b"".join(b"k%d: &a%d [1]\n" % (i, i) for i in range(20_000))],
+    ("data", "stopped_by"),
+    [(b"- a\n" * 100_000, (10_000, 3)), (b"[" + b"a," * 200_000 + b"]", (1, 20_000)),
+     (b"".join(b"k%d: &a%d [1]\n" % (i, i) for i in range(20_000)), (3_334, 1))],
     ids=["long list", "long flow list", "many anchors"],
 )
-def test_a_huge_document_is_refused_at_the_value_bound_quickly(data: bytes) -> None:
+def test_a_huge_document_is_refused_at_the_value_bound(data: bytes, stopped_by: tuple[int, int]) -> None:
     start = time.perf_counter()
     [problem] = refused(data)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < HANG_GUARD_S
     assert "expands to more than 10,000 values" in problem.message
+    assert (problem.line, problem.column) <= stopped_by  # stopped at the bound, not at the end of the document
 
 
 def test_deep_flow_nesting_is_refused_before_the_scanner_slows_down() -> None:
     start = time.perf_counter()
     [problem] = refused("config:\n  launchready:dns: " + "[" * 20_000 + "]" * 20_000 + "\n")
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < HANG_GUARD_S
     assert (problem.line, problem.column) == (2, 20 + MAX_DEPTH)  # the first bracket past the bound
 
 

@@ -20,9 +20,10 @@ import pytest
 
 from launchready.cli import main
 
-#: Seconds each command may take on one stack file (its own bounds: verify 6 x --timeout, smoke 4 x).
-BOUNDS = {"plan": 20.0, "handover": 20.0, "verify": 4.0, "smoke": 4.0, "report": 6.0, "drill": 6.0,
-          "ratelimit": 6.0}
+#: Seconds each command may take on one stack file: a hang guard, generous for a shared 2-core box (their own
+#: bounds are far lower: verify ends within 6 x --timeout, smoke within 4 x, i.e. 1.2 s and 0.8 s here).
+BOUNDS = {"plan": 30.0, "handover": 30.0, "verify": 10.0, "smoke": 10.0, "report": 10.0, "drill": 10.0,
+          "ratelimit": 10.0}
 NETWORK_TIMEOUT = "0.2"
 
 
