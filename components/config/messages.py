@@ -181,10 +181,72 @@ def _key_error(err: ErrorDetails, loc: Loc) -> Reworded:
     return Reworded(where, f"as a key: {inner.message if inner else message}", inner.fix if inner else "")
 
 
+def _field_at(loc: Loc) -> Any | None:
+    """The pydantic FieldInfo a location names (aliases as the stack file writes them), or None."""
+    import types
+    import typing
+
+    from pydantic import BaseModel
+
+    from components.config.stack import StackConfig
+
+    current: Any = StackConfig
+    info = None
+    for part in loc:
+        while typing.get_origin(current) in (typing.Union, types.UnionType):
+            current = next(a for a in typing.get_args(current) if a is not type(None))
+        if isinstance(part, int) or (typing.get_origin(current) is dict):
+            args = typing.get_args(current)
+            current = args[-1] if args else None
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = next((f for n, f in current.model_fields.items() if part in (f.alias, n)), None)
+        if info is None:
+            return None
+        current = info.annotation
+    return info
+
+
+def _missing(loc: Loc) -> Reworded:
+    """What to add: the allowed values, or the field's own description."""
+    import typing
+    from enum import Enum
+
+    info = _field_at(loc)
+    name = str(loc[-1]) if loc else "it"
+    if info is None:
+        return Reworded(loc, "required key is missing", "add it (docs/config.md lists every key)")
+    annotation = info.annotation
+    choices: list[str] = []
+    if typing.get_origin(annotation) is typing.Literal:
+        choices = [str(a) for a in typing.get_args(annotation)]
+    elif isinstance(annotation, type) and issubclass(annotation, Enum):
+        choices = [str(m.value) for m in annotation]
+    if len(loc) == 1:
+        name = f"launchready:{name}"
+    if choices:
+        return Reworded(loc, "required key is missing", f"add {name}: one of {', '.join(choices)}")
+    what = f" - {info.description.rstrip('.')}" if info.description else ""
+    required = _required_keys(annotation)
+    inside = f" holding {', '.join(required)}" if required else ""
+    return Reworded(loc, "required key is missing", f"add {name}:{inside}{what}; docs/config.md has an example")
+
+
+def _required_keys(annotation: Any) -> list[str]:
+    from pydantic import BaseModel
+
+    if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+        return []
+    return [f.alias or n for n, f in annotation.model_fields.items() if f.is_required()]
+
+
 def reword(err: ErrorDetails, areas: Mapping[str, Any]) -> Reworded | None:
     """A clearer message (and fix) for one pydantic error, or None to keep pydantic's."""
     etype = err["type"]
     loc = tuple(err["loc"])
+    if etype == "missing":
+        return _missing(tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-"))))
     if "[key]" in loc:
         return _key_error(err, loc)
     if etype == "literal_error" or etype == "enum":

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from components.config import ConfigError
+from components.config import ConfigError, parse_config
 from components.config.messages import describe_pattern
 from launchready.stackfile import load_stack_config
 
@@ -110,3 +111,14 @@ def test_pydantic_wording_never_reaches_the_author(project: Path, old: str, new:
     got, _, _ = problem_after(project, old, new, path)
     assert message in got
     assert "Input should" not in got and "[key]" not in got
+
+
+def test_a_missing_key_says_what_to_add(stack_values: Any) -> None:
+    values, secret = stack_values("prod")
+    del values["launchready:zone"]["plan"]
+    del values["launchready:cache"]
+    with pytest.raises(ConfigError) as info:
+        parse_config(values, secret)
+    fixes = {p.path: p.fix for p in info.value.problems}
+    assert fixes["launchready:zone.plan"] == "add plan: one of free, pro, business, enterprise"
+    assert fixes["launchready:cache"].startswith("add launchready:cache: holding sessionCookies - Cache rules")
