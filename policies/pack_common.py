@@ -266,6 +266,24 @@ def _report(report: ReportViolation, finding: Finding, note: str | None) -> None
     report(message, finding.urn)
 
 
+def _run_check(check: Callable[[Ctx], Iterator[Finding]], ctx: Ctx, what: str, emit: Callable[[Finding], None],
+               report: ReportViolation) -> None:
+    """Each finding of `check` to `emit`; a check that fails is one violation saying it could not evaluate
+    `what` (fail closed, never crash the preview). An unknown value or a cancelled request propagates."""
+    try:
+        for finding in check(ctx):
+            emit(finding)
+    except (UnknownValueError, Cancelled):
+        raise
+    except Exception as exc:
+        report(f"the rule could not evaluate {what}: {type(exc).__name__}: {exc}", None)
+
+
+def _tags(name: str, types: tuple[str, ...]) -> list[str]:
+    """The rule's vendor, then a `judges:` tag per resource type (GetAnalyzerInfo carries them to the plan)."""
+    return [name.split("-")[0], *(f"{JUDGES_TAG}{t}" for t in types)]
+
+
 def _applies(applies: Callable[[Ctx], bool], ctx: Ctx) -> bool:
     """Whether the resource is the rule's subject; an unknown or odd shape counts as yes (the check decides)."""
     try:
@@ -304,20 +322,12 @@ def resource_rule(
         if not _selected(cfg, args.name):
             args.not_applicable("excluded by includeFor/excludeFor")
         exempt, note = _exemption_for(cfg, args.name, args.urn)
-        if exempt:
-            return
-        try:
-            for finding in check(ctx):
-                _report(report, finding, note)
-        except (UnknownValueError, Cancelled):
-            raise
-        except Exception as exc:  # fail closed, never crash the preview
-            report(f"the rule could not evaluate {args.name}: {type(exc).__name__}: {exc}", None)
+        if not exempt:
+            _run_check(check, ctx, args.name, lambda finding: _report(report, finding, note), report)
 
     policy = ResourceValidationPolicy(
         name=name, description=description, validate=validate, enforcement_level=level,
-        config_schema=_schema(config), severity=severity, remediation_steps=remediation,
-        tags=[name.split("-")[0], *(f"{JUDGES_TAG}{t}" for t in types)],
+        config_schema=_schema(config), severity=severity, remediation_steps=remediation, tags=_tags(name, types),
     )
     policy.launchready_types = frozenset(types)  # type: ignore[attr-defined]  # pack_runtime's fast path
     return policy
@@ -344,23 +354,20 @@ def stack_rule(
         if types and not any(r.resource_type in types for r in resources):
             args.not_applicable(NOT_JUDGED)
         ctx = Ctx(cfg, args.stack_tags or {}, resources=resources)
-        try:
-            for finding in check(ctx):
-                subject = finding.name or ""
-                if subject and not _selected(cfg, subject):
-                    continue
-                exempt, note = _exemption_for(cfg, subject, finding.urn or "") if subject else (False, None)
-                if not exempt:
-                    _report(report, finding, note)
-        except (UnknownValueError, Cancelled):
-            raise
-        except Exception as exc:  # fail closed, never crash the preview
-            report(f"the rule could not evaluate the stack: {type(exc).__name__}: {exc}", None)
+
+        def emit(finding: Finding) -> None:
+            subject = finding.name or ""
+            if subject and not _selected(cfg, subject):
+                return
+            exempt, note = _exemption_for(cfg, subject, finding.urn or "") if subject else (False, None)
+            if not exempt:
+                _report(report, finding, note)
+
+        _run_check(check, ctx, "the stack", emit, report)
 
     return StackValidationPolicy(
         name=name, description=description, validate=validate, enforcement_level=level,
-        config_schema=_schema(config), severity=severity, remediation_steps=remediation,
-        tags=[name.split("-")[0], *(f"{JUDGES_TAG}{t}" for t in types)],
+        config_schema=_schema(config), severity=severity, remediation_steps=remediation, tags=_tags(name, types),
     )
 
 
