@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from launchready.probe.model import CheckResult, fail, passed, warn
-from launchready.probe.resolver import Resolver
+from launchready.probe.resolver import Lookup, Resolver
 from launchready.verify.checks_tls import describe_certificate, first_address, handshake, probing_context
 
 #: issuer organisation (lower case, as in the certificate's issuer O=) -> CAA identifiers that permit it.
@@ -58,6 +58,16 @@ def _names_up(host: str, domain: str) -> list[str]:
     return [n for n in names if n == domain or n.endswith("." + domain)] or [host]
 
 
+def caa_pairs(lookup: Lookup) -> list[tuple[str, str]]:
+    """The (tag in lower case, value) pairs of a CAA answer."""
+    pairs = []
+    for rdata in lookup.rrset or []:
+        tag = rdata.tag.decode() if isinstance(rdata.tag, bytes) else str(rdata.tag)
+        value = rdata.value.decode() if isinstance(rdata.value, bytes) else str(rdata.value)
+        pairs.append((tag.lower(), value))
+    return pairs
+
+
 async def relevant_caa(resolver: Resolver, host: str, domain: str) -> tuple[str | None, list[tuple[str, str]], str]:
     """(name holding the relevant CAA set or None, its (tag, value) pairs, a DNS error or "")."""
     for name in _names_up(host, domain):
@@ -65,12 +75,7 @@ async def relevant_caa(resolver: Resolver, host: str, domain: str) -> tuple[str 
         if lookup.broken:
             return None, [], lookup.reason()
         if lookup.found:
-            pairs = []
-            for rdata in lookup.rrset or []:
-                tag = rdata.tag.decode() if isinstance(rdata.tag, bytes) else str(rdata.tag)
-                value = rdata.value.decode() if isinstance(rdata.value, bytes) else str(rdata.value)
-                pairs.append((tag.lower(), value))
-            return name, pairs, ""
+            return name, caa_pairs(lookup), ""
     return None, [], ""
 
 

@@ -14,6 +14,7 @@ import dns.rrset
 
 from launchready.probe.model import CheckResult, fail, passed, warn
 from launchready.probe.resolver import Lookup, LookupStatus, Resolver
+from launchready.verify.checks_caa import caa_pairs
 from launchready.verify.expectations import Expectations, ExpectedRecord
 
 
@@ -73,15 +74,6 @@ async def check_records(resolver: Resolver, exp: Expectations) -> list[CheckResu
     return list(await asyncio.gather(*(check_records_of(resolver, n, rs) for n, rs in by_name.items())))
 
 
-def _caa_values(lookup: Lookup) -> list[tuple[str, str]]:
-    out = []
-    for rdata in lookup.rrset or []:
-        tag = rdata.tag.decode() if isinstance(rdata.tag, bytes) else str(rdata.tag)
-        value = rdata.value.decode() if isinstance(rdata.value, bytes) else str(rdata.value)
-        out.append((tag.lower(), value))
-    return out
-
-
 async def check_caa(resolver: Resolver, exp: Expectations) -> CheckResult:
     lookup = await resolver.lookup(exp.domain, "CAA")
     target = exp.domain
@@ -96,7 +88,7 @@ async def check_caa(resolver: Resolver, exp: Expectations) -> CheckResult:
                 expected=exp.caa_issuers,
             )
         return warn("dns.caa", target, "no CAA record: any certificate authority may issue for this domain")
-    values = _caa_values(lookup)
+    values = caa_pairs(lookup)
     issuers = sorted({v.split(";")[0].strip().lower() for tag, v in values if tag == "issue"} - {""})
     details: dict[str, Any] = {"records": [f"{t} {v}" for t, v in values], "issuers": issuers}
     if not issuers and not any(tag == "issue" for tag, _ in values):
