@@ -156,10 +156,7 @@ def _own_event_loop() -> Iterator[None]:
     """Pulumi's runtime runs on `asyncio.get_event_loop()`. Each program run gets a loop of its own (so an
     earlier `asyncio.run()` elsewhere in the process, which leaves none, does not matter); its leftover tasks
     are cancelled, it is closed, and the thread's previous loop (or none) is current again."""
-    try:
-        previous: asyncio.AbstractEventLoop | None = asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:
-        previous = None
+    previous = _current_loop()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
@@ -172,6 +169,14 @@ def _own_event_loop() -> Iterator[None]:
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.close()
         asyncio.set_event_loop(previous if previous is not None and not previous.is_closed() else None)
+
+
+def _current_loop() -> asyncio.AbstractEventLoop | None:
+    """The thread's current event loop, without creating one as `get_event_loop()` would (a loop created
+    here would be left unclosed); None under a policy that does not say."""
+    local = getattr(asyncio.get_event_loop_policy(), "_local", None)
+    loop = getattr(local, "_loop", None)
+    return loop if isinstance(loop, asyncio.AbstractEventLoop) and not loop.is_closed() else None
 
 
 def run_program(stack_file: StackFile, root: Path, *, preview: bool = True) -> ProgramRun:
