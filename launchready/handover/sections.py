@@ -13,7 +13,7 @@ from typing import Any
 from components.naming import HEALTH_CHECK_REGION, HEALTH_CHECKER_REGIONS, PERIOD
 from launchready.handover.gather import HandoverInput
 from launchready.handover.markdown import Document, anchor, cell, code, code_cell
-from launchready.stackfile import placeholder_notes
+from launchready.plan.todos import stack_todos
 
 RUNBOOK = "docs/runbook.md"
 _OPS = {
@@ -378,7 +378,7 @@ def environment_matrix(doc: Document, inp: HandoverInput) -> None:
 
 
 def by_hand(doc: Document, inp: HandoverInput) -> None:
-    items = [*inp.config.notes(), *placeholder_notes(inp.stack_file)]
+    items = [*inp.config.notes(), *stack_todos(inp.stack_file)]
     items.append("Confirm the SNS email subscriptions: AWS mails each alert address a confirmation link.")
     if inp.config.email.enabled:
         items.append("Request SES production access (out of the sandbox) for the SES region before launch.")

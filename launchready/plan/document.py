@@ -22,7 +22,8 @@ from typing import Any
 
 from components.config import StackConfig
 from launchready.plan.runner import ProgramRun, run_program
-from launchready.stackfile import StackFile, placeholder_notes, read_stack_file, validate
+from launchready.plan.todos import stack_todos
+from launchready.stackfile import StackFile, read_stack_file, validate
 
 
 @dataclass
@@ -52,7 +53,7 @@ class Plan:
                           for r in sorted(self.run.resources, key=lambda r: r.urn)],
             "outputs": self.run.outputs,
             "violations": self.violations,
-            "notes": [*self.config.notes(), *placeholder_notes(self.stack_file)],
+            "notes": [*self.config.notes(), *stack_todos(self.stack_file)],
             "summary": {
                 "resources": len(self.run.resources),
                 "byType": dict(sorted(by_type.items())),
