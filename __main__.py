@@ -10,6 +10,7 @@ from components import Exporter
 from components.access import AccessApps
 from components.alerts import AlertRouting, alert_regions
 from components.config import ConfigError, load_from_pulumi
+from components.config.rules.stacks import environment_matches_stack, names_fit_providers
 from components.dns import DnsRecords
 from components.edge import Edge
 from components.email import EmailSending
@@ -18,6 +19,13 @@ from components.secrets import AppSecrets
 
 try:
     cfg = load_from_pulumi()
+    # The checks that need the stack's own name, as `launchready` runs them on the stack file.
+    stack_problems = [
+        *environment_matches_stack(cfg, pulumi.get_stack()),
+        *names_fit_providers(cfg, pulumi.get_project(), pulumi.get_stack()),
+    ]
+    if stack_problems:
+        raise ConfigError(stack_problems, source=f"stack {pulumi.get_stack()}")
 except ConfigError as exc:
     # RunError stops the program cleanly: the message, no traceback, nothing registered.
     raise pulumi.RunError(str(exc)) from None
