@@ -29,6 +29,7 @@ from launchready.adopt.records import (
     spf_terms,
     txt_value,
 )
+from launchready.adopt.secretrecords import secret_reason
 
 _LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 EXTRA_TYPES = ("MX", "TXT", "CNAME", "A", "AAAA", "SRV")
@@ -87,6 +88,8 @@ class ConfigChanges:
 
 def ignore_reason(record: LiveRecord, cfg: StackConfig, other_stacks: dict[str, str]) -> str | None:
     """Why a record is none of this stack's business, or None."""
+    if record.secret:
+        return secret_reason(record.secret)
     if record.managed:
         return f"managed by Cloudflare ({record.managed}); left as is"
     if record.type == "SOA":

@@ -14,6 +14,7 @@ from launchready.adopt.declared import ZONE_SETTING, Declared, declare, declare_
 from launchready.adopt.matching import match_records, record_adoptions
 from launchready.adopt.model import CONFLICT, AdoptError, LiveAws, LiveZone, RecordResult, ResourceAdoption
 from launchready.adopt.resources import aws_resources, aws_wanted, rulesets, zone_settings
+from launchready.adopt.secretrecords import redact_secret_records
 from launchready.stackfile import read_stack_file
 
 
@@ -180,6 +181,7 @@ def adopt(opts: AdoptOptions) -> Outcome:
     """Raises AdoptError (live reads, unusable input) or ConfigError (the stack file itself)."""
     first = declare(read_stack_file(opts.stack, opts.root), opts.root)
     zone = _live_zone(opts, first)
+    zone.records = redact_secret_records(zone.records)  # a credential in public DNS is never shown or saved
     _check_zone(zone, first)
     changes = propose(first, zone.records, _other_stacks(opts, first.config.domain))
     declared, new_text = _with_changes(opts, first, changes)

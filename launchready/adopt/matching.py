@@ -32,6 +32,7 @@ from launchready.adopt.records import (
     record_key,
     relative_label,
 )
+from launchready.adopt.secretrecords import SECRET_FIX
 from launchready.plan.runner import PlannedResource
 
 
@@ -76,7 +77,7 @@ class _Matcher:
     def record(self, rec: LiveRecord) -> RecordResult:
         key = record_key(rec)
         if key in self.changes.ignored:
-            return self._result(rec, IGNORED, self.changes.ignored[key])
+            return self._result(rec, IGNORED, self.changes.ignored[key], fix=SECRET_FIX if rec.secret else "")
         free = self._free()
         for res, dec in free:
             if record_key(dec) == key:

@@ -27,12 +27,15 @@ class LiveRecord:
     priority: int | None = None
     data: dict[str, Any] | None = None  # CAA: {flags, tag, value}
     managed: str | None = None  # why Cloudflare manages it (read only), when it does
+    secret: str | None = None  # the kind of credential its content held (content then reads "[redacted]")
 
     def to_json(self) -> dict[str, Any]:
         row: dict[str, Any] = {"id": self.id, "name": self.name, "type": self.type, "content": self.content,
                                "proxied": self.proxied, "ttl": self.ttl}
         if self.priority is not None:
             row["priority"] = self.priority
+        if self.secret is not None:
+            row.update(redacted=True, secretKind=self.secret)
         return row
 
 

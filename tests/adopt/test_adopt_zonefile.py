@@ -122,3 +122,43 @@ def test_an_export_of_another_domain_is_refused(
     err = capsys.readouterr().err
     assert "someone-else.net" in err and "acme.io" in err
     assert (project / "Pulumi.prod.yaml").read_text() == PROD
+
+
+SECRET_TXT = (
+    'secret.acme.io.\t1\tIN\tTXT\t"DB_PASSWORD=hunter2QAxx9Zq7"\n'  # pragma: allowlist secret
+    'stripe.acme.io.\t1\tIN\tTXT\t"sk_live_QA123CANARY456"\n'  # pragma: allowlist secret
+    'hook.acme.io.\t1\tIN\tTXT\t"https://hooks.slack.com/services/'
+    'T0A1B2C3D/B0A1B2C3D/Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2"\n'  # pragma: allowlist secret
+)
+CANARIES = ("hunter2QAxx9Zq7", "QA123CANARY456", "Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2")
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_txt_records_holding_credentials_are_ignored_and_never_shown(
+    project: Path, tmp_path: Path, as_json: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "acme.io.txt"
+    path.write_text(EXPORT + SECRET_TXT, encoding="utf-8")
+    argv = ["adopt", "--stack", "prod", "--root", str(project), "--zone-file", str(path), "--no-aws"]
+    code = main(argv + (["--json"] if as_json else []))
+    captured = capsys.readouterr()
+    assert code == 0
+    written = "".join(p.read_text() for p in project.iterdir() if p.is_file())
+    for canary in CANARIES:
+        assert canary not in captured.out + captured.err
+        assert canary not in written  # stack file, import files, adopt-prod.json
+    if as_json:
+        rows = {r["name"]: r for r in json.loads(captured.out)["records"]}
+        for name in ("secret.acme.io", "stripe.acme.io", "hook.acme.io"):
+            row = rows[name]
+            assert (row["type"], row["status"], row["content"], row["redacted"]) == ("TXT", "ignored", "[redacted]",
+                                                                                     True)
+            assert "credential" in row["reason"] and "rotate" in row["fix"]
+        assert rows["secret.acme.io"]["secretKind"] == "a password or token assigned to a name"
+        assert rows["hook.acme.io"]["secretKind"] == "a webhook URL with its token"
+    else:
+        lines = captured.out.splitlines()
+        at = next(i for i, line in enumerate(lines) if "stripe.acme.io" in line)
+        assert "[redacted]" in lines[at]
+        assert "an API key or token" in lines[at + 1]
+        assert "public DNS" in captured.out and "rotate" in captured.out and "delete the record" in captured.out
