@@ -7,16 +7,19 @@ import sys
 from typing import Any, TextIO
 
 from launchready.probe.model import Report, Status
+from launchready.probe.redact import redact_report
 
 MARK = {Status.passed: "PASS", Status.warn: "WARN", Status.fail: "FAIL"}
 
 
 def render_json(report: Report, extra: dict[str, Any] | None = None) -> str:
     """The report's JSON, plus `extra` top-level fields (with a stack: `root` and `stackFile`)."""
+    report = redact_report(report)
     return json.dumps({**report.to_json(), **(extra or {})}, indent=2, default=str)
 
 
 def render_text(report: Report, *, title: str = "verify") -> str:
+    report = redact_report(report)
     if not report.checks:
         return f"{title}: no checks ran"
     id_width = max(len(c.id) for c in report.checks)
@@ -54,6 +57,7 @@ def _cell(text: str) -> str:
 
 def render_markdown(report: Report, *, title: str = "verify") -> str:
     """A report for a pull request or a handover: the verdict, the ranked risks, then every check."""
+    report = redact_report(report)
     s = report.summary
     verdict = "**FAILED**" if report.failed else "ok"
     out = [f"## `{title}`: {verdict}", "", f"{s['pass']} passed, {s['warn']} warnings, {s['fail']} failed.", ""]

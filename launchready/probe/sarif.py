@@ -11,12 +11,14 @@ from pathlib import Path
 from launchready.common.sarif import SarifResult, SarifRule, build_sarif
 from launchready.common.sarif import write_sarif as write_doc
 from launchready.probe.model import Report, Status
+from launchready.probe.redact import redact_report
 from launchready.probe.risks import IMPACTS, LAUNCH_ORDER, fix_for
 
 _LEVEL = {Status.fail: "error", Status.warn: "warning"}
 
 
 def report_sarif(report: Report, *, tool: str, artifact: Path | None = None) -> dict[str, object]:
+    report = redact_report(report)
     flagged = [c for c in report.checks if c.status is not Status.passed]
     rules = [
         SarifRule(c.id, f"{c.id}: {IMPACTS[LAUNCH_ORDER[c.id].impact] if c.id in LAUNCH_ORDER else 'a finding'}",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from launchready.cli import ExitStatus
 from launchready.probe.options import add_common, common_options
+from launchready.probe.redact import redact_text
 from launchready.probe.resolver import UsageError
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def _url_endpoints(args: argparse.Namespace) -> list[Endpoint]:
         except httpx.InvalidURL:
             parsed = None
         if parsed is None or parsed.scheme != "https" or not parsed.host:
-            raise UsageError(f"--url {url}: give an https:// URL")
+            raise UsageError(f"--url {redact_text(url)}: give an https:// URL")
         endpoints.append(Endpoint("smoke.url", url, args.expect_text, args.p95_ms or DEFAULT_URL_P95_MS))
     return endpoints
 
