@@ -9,9 +9,10 @@ program instead, as `launchready plan` does.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import pulumi
@@ -117,6 +118,19 @@ def plan_program(stack: str, mutate: Mutate | None = None) -> ProgramRun:
     if mutate:
         mutate(values)
     return run_program(dataclasses.replace(stack_file, values=values), PROJECT_ROOT)
+
+
+@pytest.fixture(autouse=True)
+def event_loop_of_its_own() -> Iterator[None]:
+    """Pulumi's runtime runs on the thread's current event loop; an earlier `asyncio.run()` or program run in
+    this process may have left none, so each component test gets a loop of its own, closed afterwards."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        yield
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
 
 
 @pytest.fixture
