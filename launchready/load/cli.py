@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         sf = read_stack_file(target.stack, target.root)
         cfg = validate(sf, target.root)
         region = sf.values.get("aws:region")
-        scenario = load_scenario(args.scenario)
+        scenario = load_scenario(args.scenario, sorted(cfg.monitoring.route_classes))
         if cfg.is_prod and not args.yes:
             return _fail(f"stack {target.stack} is prod: a load test sends real traffic to production; "
                          "re-run with --yes to confirm (also needed with --base-url: it takes prod's thresholds)")

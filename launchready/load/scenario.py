@@ -9,12 +9,14 @@ or from AWS Secrets Manager (`{secret: NAME, field: KEY}`), never from the file 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
+
+from launchready.load.wording import env_name, identifier, problem_lines
 
 #: Hard caps: no scenario or flag may go past these (the benchmark alone lifts them, and says so).
 MAX_RATE = 200.0  # flow iterations started per second
@@ -196,13 +198,6 @@ class Scenario(Model):
         return value
 
 
-def _where(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
 def _strings(value: Any, where: str) -> Iterator[tuple[str, str, str]]:
     """(key path, last key, string) for every string in a JSON-ish value."""
     if isinstance(value, dict):
@@ -255,8 +250,8 @@ def _flow_problems(flow: Flow, where: str, credentials: set[str]) -> list[str]:
         for key_path, key, text in step_strings(step, at):
             if SECRET_KEY_RE.search(key) and text and not _is_template_only(text):
                 problems.append(f"{key_path}: a literal secret in the scenario file; never write credentials here "
-                                f"(fix: add credentials: {{{key.lower()}: {{env: LOADTEST_{key.upper()}}}}} and "
-                                f"write \"${{{key.lower()}}}\")")
+                                f"(fix: add credentials: {{{identifier(key)}: {{env: {env_name(key)}}}}} and "
+                                f"write \"${{{identifier(key)}}}\")")
             elif (kind := _credential_kind(text, key)) is not None:
                 problems.append(f"{key_path}: holds what looks like a credential ({kind}); never write credentials "
                                 "here (fix: declare it under credentials: {name: {env: VARIABLE}} and write "
@@ -282,29 +277,23 @@ def _cross_checks(scenario: Scenario) -> list[str]:
     return problems
 
 
-def parse_scenario(data: Any, source: str = "scenario") -> Scenario:
-    """Validate a parsed YAML document. Raises ScenarioError listing every problem with its key."""
+def parse_scenario(data: Any, source: str = "scenario", route_classes: Sequence[str] | None = None) -> Scenario:
+    """Validate a parsed YAML document. Raises ScenarioError listing every problem with its key (and, for a
+    missing routeClass, the stack's `route_classes` when given)."""
     if not isinstance(data, dict):
         raise ScenarioError(source, ["(top level): a scenario is a mapping with flows: (see examples/"
                                      "load-scenario.yaml)"])
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in {"EnvRef", "SecretRef"}))
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "not a scenario key (see docs/load.md for the keys)"
-            problems.append(f"{_where(loc)}: {msg}")
-        raise ScenarioError(source, list(dict.fromkeys(problems))) from None
+        raise ScenarioError(source, problem_lines(exc.errors(), data, route_classes)) from None
     problems = _cross_checks(scenario)
     if problems:
         raise ScenarioError(source, problems)
     return scenario
 
 
-def load_scenario(path: Path) -> Scenario:
+def load_scenario(path: Path, route_classes: Sequence[str] | None = None) -> Scenario:
     """Read and validate a scenario file. Raises ScenarioError (missing file, bad YAML with line, bad keys).
 
     The YAML is read by the stack files' bounded reader (launchready/stackyaml.py): a key written twice, an
@@ -320,4 +309,4 @@ def load_scenario(path: Path) -> Scenario:
     except YamlRefused as exc:
         raise ScenarioError(str(path), [f"line {p.line}:{p.column}: {p.message}" + (f" ({p.fix})" if p.fix else "")
                                         for p in exc.problems]) from None
-    return parse_scenario(doc.value, str(path))
+    return parse_scenario(doc.value, str(path), route_classes)

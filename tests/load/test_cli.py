@@ -179,6 +179,8 @@ def write(tmp_path: Path, text: str) -> str:
     ("credentials:\n  password: {env: NOT_SET_ANYWHERE}\nflows:\n  - name: x\n    routeClass: core\n"
      "    steps: [{name: s, path: /, form: {password: '${password}'}}]\n",
      "credentials.password: the environment variable NOT_SET_ANYWHERE is not set"),
+    ("flows:\n  - name: x\n    steps: [{name: s, path: /}]\n",
+     "flows[0].routeClass: required key is missing: add routeClass: core|reports (a route class of the stack's"),
 ])
 def test_bad_scenarios_exit_2_naming_the_key(project: Callable[..., Path], tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str], text: str, expected: str) -> None:
@@ -223,3 +225,33 @@ def test_an_unknown_stack_and_a_missing_scenario_are_usage_errors(project: Calla
     code, _, err = run(capsys, "--stack", "staging", "--root", str(project()), "--scenario",
                        str(tmp_path / "nope.yaml"))
     assert code == 2 and "nope.yaml" in err and "cannot read the file" in err
+
+
+def test_following_the_literal_secret_fix_runs_with_the_key_from_the_environment(
+        serve: Callable[[dict[str, Handler]], LoopbackServer], project: Callable[..., Path], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    key = "QA123CANARYplainvalue"  # pragma: allowlist secret
+    seen: list[str] = []
+
+    def api(method: str, target: str, h: dict[str, str], body: bytes) -> Reply:
+        seen.append(h.get("x-api-key", ""))
+        return 0.001, 200 if h.get("x-api-key") == key else 401, {}, b"{}"
+
+    server = serve({"/": api})
+    root = str(project(routeClasses=ROOMY))
+    step = ("flows:\n  - name: x\n    routeClass: core\n    steps:\n"
+            "      - {{name: home, path: /, headers: {{X-Api-Key: '{v}'}}}}\n")
+    code, _, err = run(capsys, "--stack", "staging", "--root", root, "--scenario",
+                       write(tmp_path, step.format(v=key)), "--base-url", server.url, *FAST)
+    assert code == 2 and key not in err
+    fix = re.search(r"fix: add credentials: (\{\w+: \{env: (\w+)\}\}) and write \"(\$\{\w+\})\"", err)
+    assert fix is not None, err
+    credentials, variable, template = fix.groups()
+    monkeypatch.setenv(variable, key)
+    code, out, err = run(capsys, "--stack", "staging", "--root", root, "--scenario",
+                         write(tmp_path, f"credentials: {credentials}\n" + step.format(v=template)),
+                         "--base-url", server.url, *FAST)
+    assert code == 0, err
+    assert seen and set(seen) == {key} and key not in out + err

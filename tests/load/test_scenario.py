@@ -3,6 +3,7 @@ shown; any YAML-shaped document is either a Scenario or a ScenarioError, never a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ def test_what_users_write_loosely_is_read_as_they_meant() -> None:
      "credentials: password: give where the value comes from"),
     ({**flows({"path": "/"}), "load": {"rampSeconds": 800, "holdSeconds": 200}},
      "load: rampSeconds + holdSeconds may be at most 900"),
-    ({"flows": []}, "flows: List should have at least 1 item"),
+    ({"flows": []}, "flows: needs at least 1 item"),
     ({"flows": [{"name": "a", "routeClass": "core", "steps": [{"name": "s", "path": "/"}]},
                 {"name": "a", "routeClass": "core", "steps": [{"name": "s", "path": "/"}]}]},
      "flows: the name 'a' is used twice"),
@@ -71,6 +72,45 @@ def test_bad_scenarios_name_the_key(doc: dict[str, Any], expected: str) -> None:
     found = problems(doc)
     assert any(p.startswith(expected) for p in found), found
     assert not any(secret in p for p in found for secret in ("hunter2hunter2", "abcdef", "sk_live", "xoxb"))
+
+
+def test_the_fix_for_a_literal_header_secret_can_be_followed_as_written() -> None:
+    literal = flows({"path": "/", "headers": {"X-Api-Key": "QA123CANARYplainvalue"}})
+    [found] = problems(literal)
+    assert "QA123CANARY" not in found
+    fix = re.search(r"fix: add credentials: \{(\w+): \{env: (\w+)\}\} and write \"(\$\{\w+\})\"", found)
+    assert fix is not None, found
+    name, env, template = fix.groups()
+    assert (name, env, template) == ("x_api_key", "LOADTEST_X_API_KEY", "${x_api_key}")
+    followed = {"credentials": {name: {"env": env}}, **flows({"path": "/", "headers": {"X-Api-Key": template}})}
+    assert parse_scenario(followed).credentials[name].env == env  # type: ignore[union-attr]
+
+
+def test_unusable_credential_names_get_a_valid_name_in_words() -> None:
+    found = problems({"credentials": {"x-api-key": {"env": "LOADTEST_X-API-KEY"}},
+                      **flows({"path": "/", "headers": {"X-Api-Key": "${x-api-key}"}})})
+    assert found[:2] == [
+        "credentials.x-api-key: 'x-api-key' is not usable as a credential name (letters, digits and _, not "
+        "starting with a digit: it is written ${name}); fix: call it x_api_key",
+        "credentials.x-api-key.env: 'LOADTEST_X-API-KEY' is not an environment variable name (letters, digits "
+        "and _, not starting with a digit); fix: env: LOADTEST_X_API_KEY"]
+    joined = " | ".join(found)
+    assert "should match pattern" not in joined and "Field required" not in joined
+    assert "not a scenario key" not in joined  # the {secret: ...} shape the user did not mean is not tried
+    empty = problems({"credentials": {"k": {}}, **flows({"path": "/"})})
+    assert empty == ["credentials.k: give where the value comes from, {env: VARIABLE} (the environment) or "
+                     "{secret: SECRET_ID, field: KEY} (AWS Secrets Manager)"]
+
+
+def test_a_missing_key_says_what_to_add_with_the_stacks_route_classes() -> None:
+    doc = {"flows": [{"name": "browse", "steps": [{"path": "/"}]}]}
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(doc, route_classes=["checkout", "core", "reports"])
+    assert info.value.problems == [
+        "flows[0].routeClass: required key is missing: add routeClass: checkout|core|reports (a route class of "
+        "the stack's monitoring.routeClasses)",
+        "flows[0].steps[0].name: required key is missing: add name: <a short name shown in the summary>"]
+    assert "add routeClass: core|reports|..." in problems(doc)[0]  # without a stack: the defaults
 
 
 def test_templates_may_use_credentials_and_earlier_captures_only() -> None:
