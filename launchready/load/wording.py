@@ -23,7 +23,7 @@ _MISSING_HINT = {
     "flows": "flows: [{name: browse, routeClass: core, steps: [{name: home, path: /}]}]",
     "path": "path: /<the request path>",
     "env": "env: VARIABLE",
-    "secret": "secret: SECRET_ID",
+    "secret": "secret: SECRET_ID",  # pragma: allowlist secret
 }
 
 

@@ -1,6 +1,6 @@
 """URLs as verify and smoke show them: never the password or token a user put into one.
 
-`https://user:pw@host/` shows as `https://***@host/`; a query or fragment value under a token-like name
+A user and password before the host show as `https://***@host/`; a query or fragment value under a token-like name
 (`token`, `key`, `secret`, `password`, `sig`, `access_token`, `api_key`, `auth`, `X-Amz-Signature`...) or
 that looks like a credential itself (`launchready.redaction.is_secret_shaped`, the stack file's own
 judgement) shows as `***`, and so does a path segment that looks like one (a Slack webhook's token).
