@@ -310,3 +310,17 @@ def test_a_long_retry_after_ends_the_run_at_once_naming_the_wait(
     err = capsys.readouterr().err
     assert "429" in err and "wait 120 s" in err
     assert len([p for p in zone.requests if "/dns_records" in p]) == 1
+
+
+def test_a_credential_in_a_live_txt_is_redacted_with_its_id_kept(
+    project: Path, api: str, zone: FakeZone, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zone.records += [record("fc1b2c3d4e5f60718293a4b5c6d7e8f9", "billing.acme.io", "TXT",
+                            '"stripe=sk_live_QA123CANARY456"', ttl=3600)]  # pragma: allowlist secret
+    code, doc = adopt_json(project, api, capsys)
+    assert code == 1  # the app CNAME conflict of the fixture zone
+    row = next(r for r in doc["records"] if r["name"] == "billing.acme.io")
+    assert (row["id"], row["status"], row["content"], row["secretKind"]) == (
+        "fc1b2c3d4e5f60718293a4b5c6d7e8f9", "ignored", "[redacted]", "an API key or token")
+    assert "QA123CANARY" not in json.dumps(doc)
+    assert not any("QA123CANARY" in p.read_text() for p in project.iterdir() if p.is_file())
