@@ -1,4 +1,5 @@
-"""Rules for IAM policies: no full administrator grant, no `secretsmanager:*` over every secret.
+"""Rules for IAM policies: no full administrator grant, no reading of every secret (GetSecretValue or a
+wildcard covering it on `*`).
 
 They read every way a policy document reaches AWS: `aws:iam/policy:Policy`, `RolePolicy`, `UserPolicy`,
 `GroupPolicy` (`policy`), a role's `inlinePolicies[].policy`, as a JSON string or an object, and the
@@ -119,9 +120,10 @@ def _admin(statement: Any) -> str | None:
 
 def _secrets(statement: Any) -> str | None:
     actions, resources = _strings(peek(statement, "Action")), _strings(peek(statement, "Resource"))
-    wild = [a for a in actions if "*" in a and _covers([a], "secretsmanager:GetSecretValue")]
-    if wild and any(ALL_SECRETS.match(r.strip()) for r in resources):
-        return f"allows {wild[0]} on every secret ({resources[0]}): it can read every secret of the account"
+    reading = [a for a in actions if _covers([a.strip()], "secretsmanager:GetSecretValue")]
+    every = [r for r in resources if ALL_SECRETS.match(r.strip())]
+    if reading and every:
+        return f"allows {reading[0]} on every secret ({every[0]}): it can read every secret of the account"
     return None
 
 
@@ -152,8 +154,9 @@ IAM_RULES = [
     ),
     resource_rule(
         name="aws-iam-policy-disallow-secretsmanager-wildcard",
-        description="An IAM policy must not allow secretsmanager:* (or any wildcard covering GetSecretValue) on "
-                    "every secret: the holder can read every secret of the account.",
+        description="An IAM policy must not allow secretsmanager:GetSecretValue (or a wildcard covering it: "
+                    "secretsmanager:*, secretsmanager:Get*, *Secret*) on every secret (Resource \"*\"): the "
+                    "holder can read every secret of the account.",
         severity=Severity.HIGH, level=MANDATORY, types=JUDGED, check=_secrets_wildcard,
         remediation="Allow secretsmanager:GetSecretValue on the ARNs of the secrets the workload reads "
                     "(arn:aws:secretsmanager:<region>:<account>:secret:<name>-*).",

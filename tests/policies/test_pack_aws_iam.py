@@ -63,6 +63,28 @@ case(SECRETS, "pass_explicit_get_secret_value", [res("aws:iam/policy:Policy", "p
     "policy": json.dumps(doc(allow("secretsmanager:GetSecretValue",
                                    "arn:aws:secretsmanager:eu-west-1:1:secret:x-*")))})])
 
+# reading every secret is the exposure, whether the action is named or a wildcard covers it
+case(SECRETS, "fail_get_secret_value_on_star_json", [res("aws:iam/policy:Policy", "reader", {
+    "policy": json.dumps(doc(allow("secretsmanager:GetSecretValue")))})], {(SECRETS, M, "reader")})
+case(SECRETS, "fail_get_secret_value_lower_case_object", [res("aws:iam/rolePolicy:RolePolicy", "rp", {
+    "role": "app", "policy": {"Version": "2012-10-17", "Statement": {
+        "Effect": "Allow", "Action": "secretsmanager:getsecretvalue", "Resource": ["*"]}}})], {(SECRETS, M, "rp")})
+case(SECRETS, "fail_get_star_on_star_user_policy", [res("aws:iam/userPolicy:UserPolicy", "ci", {
+    "user": "ci", "policy": json.dumps(doc(allow(["secretsmanager:DescribeSecret", "secretsmanager:Get*"])))})],
+    {(SECRETS, M, "ci")})
+case(SECRETS, "fail_star_secret_star_group_policy", [res("aws:iam/groupPolicy:GroupPolicy", "devs", {
+    "group": "devs", "policy": json.dumps(doc(allow("secretsmanager:*Secret*")))})], {(SECRETS, M, "devs")})
+case(SECRETS, "fail_role_inline_get_secret_value_on_star", [res("aws:iam/role:Role", "worker", {
+    "assumeRolePolicy": json.dumps(doc({"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                                        "Action": "sts:AssumeRole"})),
+    "inlinePolicies": [{"name": "read-secrets", "policy": doc(
+        {"Sid": "Read", "Effect": "Allow", "Action": ["SecretsManager:GetSecretValue"], "Resource": "*"})}]})],
+    {(SECRETS, M, "worker")})
+case(SECRETS, "pass_list_secrets_on_star", [res("aws:iam/policy:Policy", "lister", {
+    "policy": json.dumps(doc(allow(["secretsmanager:ListSecrets", "secretsmanager:DescribeSecret"])))})])
+case(SECRETS, "pass_deny_get_secret_value_on_star", [res("aws:iam/policy:Policy", "deny", {
+    "policy": json.dumps(doc({"Effect": "Deny", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}))})])
+
 
 @pytest.mark.parametrize("case", CASES, ids=CASES.ids())
 def test_fixture(pack: PolicyPackClient, case: Case) -> None:
