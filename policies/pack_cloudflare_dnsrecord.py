@@ -2,8 +2,10 @@
 email records kept DNS-only, and secrets published in TXT records.
 
 The secret detectors are written here (the pack's virtualenv holds only pulumi-policy): the detect-secrets
-patterns for the token formats that matter (AWS keys, private keys, GitHub, GitLab, Slack, Stripe,
-SendGrid, Twilio, Google, npm, JWTs) and a keyword detector (`password=...`). High-entropy strings alone
+patterns for the token formats that matter (AWS keys, private keys, GitHub, GitLab, Slack, Stripe keys and
+webhook secrets, SendGrid, Twilio, Google, npm, JWTs; a known prefix counts at any length after `=`, a
+space or the start), URLs carrying a password (`postgres://user:pass@host`, any scheme) and a keyword
+detector (`password=...`). High-entropy strings alone
 are not flagged: DKIM public keys and verification tokens are high-entropy by design.
 """
 
@@ -78,16 +80,21 @@ def _email_records_proxied(ctx: Ctx) -> Iterator[Finding]:
 
 # ---------------------------------------------------------------------------------------------- secrets
 
+#: Not inside a longer token: a key prefix only counts at the start of a value (after `=`, `:`, a space...).
+_START = r"(?<![A-Za-z0-9+/_-])"
 SECRET_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b")),
+    ("an AWS access key id",
+     re.compile(_START + r"(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}")),
     ("an AWS secret access key", re.compile(r"aws.{0,20}?(?:secret|key).{0,5}?[=:]\s*[A-Za-z0-9/+]{40}\b", re.I)),
     ("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----|PRIVATE KEY-----")),
-    ("a GitHub token", re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{40,}")),
-    ("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20}\b")),
-    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    ("a URL with a password", re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s/?#@:]*:[^\s/?#@]+@[^\s/?#@]", re.I)),
+    ("a GitHub token", re.compile(_START + r"(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{8,}|\bgithub_pat_[A-Za-z0-9_]{20,}")),
+    ("a GitLab token", re.compile(_START + r"glpat-[A-Za-z0-9_-]{8,}")),
+    ("a Slack token", re.compile(_START + r"xox[abposre]-[A-Za-z0-9-]{6,}")),
     ("a Slack webhook", re.compile(r"hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+")),
-    ("a Stripe secret key", re.compile(r"\b(?:sk|rk)_live_[0-9a-zA-Z]{24,}")),
-    ("a SendGrid key", re.compile(r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b")),
+    ("a Stripe secret key", re.compile(_START + r"(?:sk|rk)_(?:live|test)_[0-9a-zA-Z]{6,}")),
+    ("a Stripe webhook secret", re.compile(_START + r"whsec_[A-Za-z0-9+/=]{8,}")),
+    ("a SendGrid key", re.compile(_START + r"SG\.[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]{8,})?")),
     ("a Twilio key", re.compile(r"\bSK[0-9a-fA-F]{32}\b")),
     ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
     ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),

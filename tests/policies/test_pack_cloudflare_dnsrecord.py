@@ -89,6 +89,37 @@ ATLASSIAN = "atlassian-domain-verification=Q1w2E3r4T5y6U7i8O9p0"  # pragma: allo
 txt_case("pass_txt_atlassian_verification", ATLASSIAN, False)
 txt_case("pass_txt_dmarc_report_auth", "v=DMARC1", False)
 
+# credential URLs of any scheme, and known key prefixes at any length, after "=" or anywhere in the text
+txt_case("fail_txt_postgres_url_with_password",
+         "postgres://app:S3cr3tPassw0rd@db.example.com/app", True)  # pragma: allowlist secret
+txt_case("fail_txt_redis_url_password_only",
+         "cache redis://:hunter2hunter2@10.0.0.7:6379/0", True)  # pragma: allowlist secret
+txt_case("fail_txt_amqp_url_in_sentence",
+         "broker is amqps://svc:Zq81xLm@mq.example.com:5671", True)  # pragma: allowlist secret
+txt_case("fail_txt_stripe_short_after_equals", "stripe=sk_live_QA123CANARY456", True)  # pragma: allowlist secret
+txt_case("fail_txt_stripe_restricted_key", "rk_live_51H8qXyZ0aBc", True)  # pragma: allowlist secret
+txt_case("fail_txt_stripe_webhook_secret", "hook=whsec_Ab12Cd34Ef56Gh78", True)  # pragma: allowlist secret
+txt_case("fail_txt_slack_bot_short", "bot=xoxb-1234-abcd", True)  # pragma: allowlist secret
+txt_case("fail_txt_github_short", "ci ghp_Q1w2E3r4T5y6U7", True)  # pragma: allowlist secret
+txt_case("fail_txt_aws_key_after_equals", "key=AKIAQA1234567890ABCD", True)  # pragma: allowlist secret
+txt_case("fail_txt_sendgrid_short", "mail=SG.abcdEFGH1234.ijklMNOP5678", True)  # pragma: allowlist secret
+# mail authentication and verification records are public by design
+txt_case("pass_txt_spf_with_ips", "v=spf1 ip4:192.0.2.0/24 include:_spf.google.com include:amazonses.com -all", False)
+txt_case("pass_txt_dmarc_full", "v=DMARC1; p=reject; sp=reject; pct=100; rua=mailto:dmarc@example.com; "
+         "ruf=mailto:forensic@example.com; adkim=s; aspf=s", False)
+txt_case("pass_txt_dkim_2048_key", "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAzAKIAQ1234567890ABCD"
+         "+/sk9Qm2P4x7YxoxbQ1w2E3r4T5y6U7i8O9p0aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789ABCDEFGHIJKLMNOP"
+         "QRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/AQAB", False)  # pragma: allowlist secret
+txt_case("pass_txt_acme_challenge", "gfj9Xq0B3yZ_rO5sJ-2Wd8kLmN7pQ4tUvVxY1zA6cEe", False)  # pragma: allowlist secret
+txt_case("pass_txt_apple_verification", "apple-domain-verification=AbCdEfGhIjKlMnOp", False)  # pragma: allowlist secret
+txt_case("pass_txt_facebook_verification",
+         "facebook-domain-verification=m9x2k4h7q1w3e5r7t9y0u2i4o6p8a1", False)  # pragma: allowlist secret
+txt_case("pass_txt_stripe_domain_verification",
+         "stripe-verification=5f2a9c1e7b3d8a4f6c0e2b9d1a7c3e5f", False)  # pragma: allowlist secret
+txt_case("pass_txt_mta_sts", "v=STSv1; id=20261201T000000", False)
+txt_case("pass_txt_tls_rpt", "v=TLSRPTv1; rua=mailto:tls-reports@example.com", False)
+txt_case("pass_txt_https_url_without_password", "see https://example.com/security.txt", False)
+
 
 @pytest.mark.parametrize("case", CASES, ids=CASES.ids())
 def test_fixture(pack: PolicyPackClient, case: Case) -> None:
@@ -100,3 +131,11 @@ def test_a_secret_in_txt_is_never_shown(pack: PolicyPackClient) -> None:
     pack.configure({})
     [violation] = pack.analyze(case.resources)
     assert "Sup3rS3cret" not in violation["message"] and "password" in violation["message"]
+
+
+@pytest.mark.parametrize("name, value", [("fail_txt_postgres_url_with_password", "S3cr3tPassw0rd"),
+                                         ("fail_txt_stripe_short_after_equals", "QA123CANARY456")])
+def test_a_credential_url_or_key_in_txt_is_never_shown(pack: PolicyPackClient, name: str, value: str) -> None:
+    pack.configure({})
+    [violation] = pack.analyze(CASES.named(name).resources)
+    assert value not in violation["message"] and "value is not shown" in violation["message"]
