@@ -17,6 +17,7 @@ from launchready.common.files import write_atomically
 from launchready.common.gcpause import gc_paused
 from launchready.common.project import ProjectError, announce, resolve_stack
 from launchready.common.signals import exit_cleanly_on_signals
+from launchready.handover.deployed import read_deployed
 from launchready.stackfile import read_stack_outputs
 
 
@@ -36,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         target = resolve_stack(args.stack, args.root)
         deployed = read_stack_outputs(args.outputs) if args.outputs is not None else None
+        read_deployed(deployed, str(args.outputs))  # a wrong shape stops here, before the plan runs
     except (ProjectError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitStatus.USAGE

@@ -4,10 +4,12 @@ stack's effective settings (for the environment matrix) and, optionally, the dep
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from components.config import ConfigError, StackConfig, parse_config
+from launchready.handover.deployed import Deployed, read_deployed
 from launchready.handover.matrix import settings
 from launchready.stackfile import StackFile, available_stacks, read_stack_file
 
@@ -32,6 +34,11 @@ class HandoverInput:
     @property
     def project(self) -> str:
         return self.stack_file.project
+
+    @cached_property
+    def known(self) -> Deployed:
+        """The deployed outputs by shape (launchready.handover.deployed); ValueError for a wrong shape."""
+        return read_deployed(self.deployed)
 
     @property
     def outputs(self) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from components.naming import HEALTH_CHECK_REGION, HEALTH_CHECKER_REGIONS, PERIOD
+from launchready.handover.deployed import SECRET
 from launchready.handover.gather import HandoverInput
 from launchready.handover.markdown import Document, anchor, cell, code, code_cell
 from launchready.plan.todos import stack_todos
@@ -39,6 +40,17 @@ def _num(value: Any) -> str:
 def _after_deploy(output: str, stack: str) -> str:
     """Where a value that exists only after deploy is found."""
     return f"after deploy: {code(f'pulumi stack output {output} --stack {stack}')}"
+
+
+def _deployed(value: str | None, output: str, stack: str, in_table: bool = False) -> str:
+    """A value from the deployed outputs, "secret" when they were printed without --show-secrets, else where
+    to find it after deploy."""
+    if value == SECRET:
+        return (f"secret in the deployed outputs: "
+                f"{code(f'pulumi stack output {output} --show-secrets --stack {stack}')}")
+    if value:
+        return code_cell(value) if in_table else code(value)
+    return _after_deploy(output, stack)
 
 
 def _is_dkim(row: dict[str, Any]) -> bool:
@@ -100,8 +112,9 @@ def intro(doc: Document, inp: HandoverInput, titles: list[str]) -> None:
 
 def dns_map(doc: Document, inp: HandoverInput) -> None:
     rows = list(inp.outputs.get("dnsMap") or [])
-    email_rows = list((inp.deployed or {}).get("emailRecords") or inp.outputs.get("emailRecords") or [])
-    if inp.deployed and inp.deployed.get("emailRecords"):
+    deployed_rows = inp.known.email_records
+    email_rows = list(deployed_rows if isinstance(deployed_rows, list) else inp.outputs.get("emailRecords") or [])
+    if isinstance(deployed_rows, list):
         # Real tokens: show the records as deployed.
         table = _record_rows(inp, rows)
         table += [[code_cell(r.get("name")), cell(r.get("type")), code_cell(r.get("content")),
@@ -114,12 +127,11 @@ def dns_map(doc: Document, inp: HandoverInput) -> None:
              "the others answer with their content directly. TTL \"auto\" is Cloudflare's automatic TTL "
              "(proxied records).")
     doc.table(["Name", "Type", "Content", "Proxied", "TTL", "Purpose", "Owner"], table)
-    if any(_is_dkim(r) for r in email_rows) and not (inp.deployed and inp.deployed.get("emailRecords")):
+    if any(_is_dkim(r) for r in email_rows) and not isinstance(deployed_rows, list):
         doc.para("The three DKIM tokens are chosen by SES when the identity is created, so they are known "
-                 f"only {_after_deploy('emailRecords', inp.stack)}.")
-    ds = (inp.deployed or {}).get("dnssecDs")
+                 f"only {_deployed(deployed_rows, 'emailRecords', inp.stack)}.")
     doc.para("DNSSEC is on. The DS record to publish at the registrar: "
-             + (code(ds) if isinstance(ds, str) and ds else _after_deploy("dnssecDs", inp.stack)) + ".")
+             + _deployed(inp.known.dnssec_ds, "dnssecDs", inp.stack) + ".")
 
 
 def redirects(doc: Document, inp: HandoverInput) -> None:
@@ -195,13 +207,13 @@ def email(doc: Document, inp: HandoverInput) -> None:
     doc.para(f"Mail is sent through Amazon SES in {code(e.ses_region)} (configuration set "
              f"{code(out.get('sesConfigurationSet') or '')}, TLS required). Status as declared by the stack; "
              f"{code(f'launchready verify --stack {inp.stack}')} checks what is live.")
-    deployed_dkim = bool(inp.deployed and inp.deployed.get("emailRecords"))
+    deployed_dkim = isinstance(inp.known.email_records, list)
     rows = [
         [cell("SPF"), code_cell(e.spf.record),
          cell(f"{e.spf.lookup_count} of 10 DNS lookups; other senders: {e.spf.all}")],
         [cell("DKIM"), cell("SES Easy DKIM, 2048-bit keys, 3 CNAMEs <token>._domainkey"),
          cell("tokens from the deployed outputs" if deployed_dkim else
-              "SES chooses the tokens; known only " + _after_deploy("emailRecords", inp.stack))],
+              "SES chooses the tokens; known only " + _deployed(inp.known.email_records, "emailRecords", inp.stack))],
         [cell("DMARC"), code_cell(f"p={cfg.dmarc_policy.value}; sp={sp}; pct={dmarc.percent}"),
          cell("reports to " + ", ".join(dmarc.rua))],
         [cell("MAIL FROM"), code_cell(out.get("mailFromDomain") or cfg.mail_from_domain),
@@ -213,8 +225,7 @@ def email(doc: Document, inp: HandoverInput) -> None:
         f"Bounce-rate alarm at {e.bounce_rate_threshold:.2%} ({code(alarms.get('bounce-rate', ''))}) and "
         f"complaint-rate alarm at {e.complaint_rate_threshold:.2%} ({code(alarms.get('complaint-rate', ''))}); "
         "SES reviews an account at 5% bounces or 0.1% complaints",
-        "SES identity ARN: " + (code(inp.deployed["sesIdentityArn"]) if inp.deployed and
-                                 inp.deployed.get("sesIdentityArn") else _after_deploy("sesIdentityArn", inp.stack)),
+        "SES identity ARN: " + _deployed(inp.known.ses_identity_arn, "sesIdentityArn", inp.stack),
         "A new SES account is in the sandbox (200 mails a day, verified recipients only): request production "
         "access in the SES console before launch",
     ])
@@ -230,14 +241,14 @@ def access(doc: Document, inp: HandoverInput) -> None:
     who += [f"anyone with an address at {code(d)}" for d in cfg.access.allow_email_domains]
     who += [f"members of the identity-provider group {g.name} ({code(g.id)})" for g in cfg.access.allow_groups]
     apps = inp.outputs.get("accessApps") or {}
-    deployed_apps = (inp.deployed or {}).get("accessApps") or {}
+    known = inp.known
     rows = []
     for label in labels:
         host = cfg.fqdn(label)
-        aud = (deployed_apps.get(host) or {}).get("aud")
+        aud = SECRET if known.access_apps_secret else known.access_audiences.get(host)
         rows.append([code_cell(host), cell(cfg.hostnames[label].purpose), cell(cfg.access_session_duration),
                      cell("declared" if host in apps else "MISSING from the plan"),
-                     code_cell(aud) if aud else _after_deploy("accessApps", inp.stack)])
+                     _deployed(aud, "accessApps", inp.stack, in_table=True)])
     doc.para("Internal hostnames are reachable only through Cloudflare Access (one self-hosted application "
              "each, with one allow policy). The origin should check the `Cf-Access-Jwt-Assertion` header "
              "against the application's audience tag.")
@@ -279,15 +290,15 @@ def secrets(doc: Document, inp: HandoverInput) -> None:
 def monitoring(doc: Document, inp: HandoverInput) -> None:
     cfg, out = inp.config, inp.outputs
     mon = cfg.monitoring
-    deployed_checks = (inp.deployed or {}).get("healthChecks") or {}
+    known = inp.known
     doc.heading(3, "Health checks")
     doc.para(f"Route 53 HTTPS checks every 30 s from {', '.join(HEALTH_CHECKER_REGIONS)}, 3 failures to go down; "
              f"their metrics and alarms live in {code(HEALTH_CHECK_REGION)}. Uptime objective: "
              f"{mon.uptime_target_percent}%.")
     rows = []
     for key, hc in (out.get("healthChecks") or {}).items():
-        hc_id = (deployed_checks.get(key) or {}).get("id")
-        where = code_cell(hc_id) if hc_id else _after_deploy("healthChecks", inp.stack)
+        hc_id = SECRET if known.health_checks_secret else known.health_check_ids.get(key)
+        where = _deployed(hc_id, "healthChecks", inp.stack, in_table=True)
         rows.append([cell(key), code_cell(f"https://{hc.get('fqdn')}{hc.get('path')}"),
                      code_cell(hc.get("expectText")), code_cell(hc.get("alarm")), where])
     doc.table(["Check", "URL", "Expects", "Alarm", "Health check id"], rows)

@@ -320,3 +320,59 @@ def test_placeholder_secrets_are_listed_as_things_to_do(repo_root: Path) -> None
     text = section(build_document(handover_input("prod", repo_root)), "Things to do by hand")
     assert ("launchready:stripeApiKey: placeholder, run: pulumi config set --secret launchready:stripeApiKey "
             "'<value>' --stack prod") in text
+
+
+# ---- deployed outputs of every shape ----
+
+
+def _with_deployed(base: HandoverInput, deployed: dict[str, Any]) -> str:
+    return build_document(HandoverInput(base.stack_file, base.config, base.plan, base.environments, [], deployed))
+
+
+@pytest.mark.parametrize(("outputs", "message"), [
+    ({"healthChecks": {"homepage": "abc"}}, "healthChecks.homepage must be an object with id (got text)"),
+    ({"healthChecks": "x"}, "healthChecks must be an object of {name: {id: ...}} (got text)"),
+    ({"healthChecks": ["a"]}, "healthChecks must be an object of {name: {id: ...}} (got a list)"),
+    ({"healthChecks": {"homepage": {"id": 7}}}, "healthChecks.homepage.id must be text (got a number)"),
+    ({"accessApps": "x"}, "accessApps must be an object of {name: {aud: ...}} (got text)"),
+    ({"accessApps": {"admin.fanloom.io": ["aud"]}}, "accessApps.admin.fanloom.io must be an object with aud"),
+    ({"emailRecords": "x"}, "emailRecords must be a list of records"),
+    ({"emailRecords": [{"name": "a", "type": "CNAME"}]}, "emailRecords[0].content must be text (got null)"),
+    ({"emailRecords": ["x"]}, "emailRecords[0] must be an object with name, type and content (got text)"),
+    ({"dnssecDs": {"digest": "x"}}, "dnssecDs must be text (got an object)"),
+    ({"sesIdentityArn": 12}, "sesIdentityArn must be text (got a number)"),
+])
+def test_outputs_of_a_wrong_shape_name_the_key_and_the_shape(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], outputs: dict[str, Any], message: str) -> None:
+    path = tmp_path / "o.json"
+    path.write_text(json.dumps(outputs))
+    assert cli.main(["handover", "--stack", "prod", "--outputs", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}: ") and message in err and "Traceback" not in err
+
+
+def test_secret_outputs_are_shown_as_secret(repo_root: Path) -> None:
+    base = handover_input("prod", repo_root)
+    deployed = {"emailRecords": "[secret]", "dnssecDs": "[secret]", "sesIdentityArn": "[secret]",
+                "accessApps": "[secret]", "healthChecks": {"homepage": "[secret]", "api": None}}
+    text = _with_deployed(base, deployed)
+    assert "`[secret]`" not in text
+    for output in ("emailRecords", "dnssecDs", "sesIdentityArn", "accessApps", "healthChecks"):
+        assert f"secret in the deployed outputs: `pulumi stack output {output} --show-secrets --stack prod`" in text
+    monitoring = section(text, "Monitoring")
+    homepage = next(line for line in monitoring.splitlines() if line.startswith("| homepage "))
+    assert "--show-secrets" in homepage
+    others = [line for line in monitoring.splitlines() if "| `https://" in line
+              and not line.startswith("| homepage ")]
+    assert others and all("pulumi stack output healthChecks --stack prod" in line for line in others)
+    for table in tables(text):
+        width = len(cells(table[0]))
+        assert all(len(cells(line)) == width for line in table)
+
+
+def test_a_deployed_access_app_fills_in_its_audience_and_unknown_keys_are_ignored(repo_root: Path) -> None:
+    base = handover_input("prod", repo_root)
+    host = base.config.fqdn(base.config.internal_labels[0])
+    text = _with_deployed(base, {"accessApps": {host: {"aud": "deployed-aud-tag", "extra": 1}},
+                                 "somethingElse": "[secret]", "healthChecks": None})
+    assert "`deployed-aud-tag`" in text
