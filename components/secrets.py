@@ -140,8 +140,8 @@ class AppSecrets(pulumi.ComponentResource):
             tags={"stack": stack, "managed-by": "launchready"},
             opts=self._child,
         )
-        aws.kms.Alias("secrets-key-alias", name=f"alias/{project}-{stack}-secrets", target_key_id=key.key_id,
-                      opts=self._child)
+        self.key_alias = aws.kms.Alias("secrets-key-alias", name=f"alias/{project}-{stack}-secrets",
+                                       target_key_id=key.key_id, opts=self._child)
         return key
 
     def _value(self, entry: SecretEntry, config: pulumi.Config) -> pulumi.Output[str]:

@@ -48,7 +48,7 @@ def build(stack_values, stack: str, mutate=None) -> AppSecrets:
 
 def after_all(secrets: AppSecrets, check) -> pulumi.Output[Any]:
     """Run `check` with the resolved exports once every resource of the component is registered."""
-    children: list[pulumi.CustomResource] = [*secrets.versions.values(), *secrets.policies.values()]
+    children: list[pulumi.CustomResource] = [secrets.key_alias, *secrets.versions.values(), *secrets.policies.values()]
     if secrets.read_policy is not None:
         children.append(secrets.read_policy)
     return pulumi.Output.all(secrets.exports(), *[c.id for c in children]).apply(lambda a: check(a[0]))
