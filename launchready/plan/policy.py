@@ -39,6 +39,15 @@ from launchready import PROJECT_ROOT
 
 STARTUP_TIMEOUT = 30.0
 CALL_TIMEOUT = 60.0
+#: The CLI dials analyzers with rpcutil.GrpcChannelOptions() (pulumi sdk/go/common/util/rpcutil:
+#: MaxCallRecvMsgSize(1024 * 1024 * 400), pulumi/pulumi#2319); the pack's server accepts the same. gRPC's
+#: default of 4 MB ends a large result (thousands of violations) in "Received message larger than max".
+MAX_MESSAGE_BYTES = 1024 * 1024 * 400
+CHANNEL_OPTIONS = [("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                   ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)]
+#: The plan shows at most this many violations of one rule (the rule's row keeps the full count and says
+#: how many are not shown): ten thousand copies of one finding help no reader.
+MAX_VIOLATIONS_PER_RULE = 50
 LEVELS = {"advisory": apb.ADVISORY, "mandatory": apb.MANDATORY, "disabled": apb.DISABLED,
           "remediate": apb.REMEDIATE}
 LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
@@ -251,7 +260,7 @@ class PolicyPackClient:
             cwd=pack_dir, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         port = self._read_port()
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=CHANNEL_OPTIONS)
         try:
             grpc.channel_ready_future(self.channel).result(timeout=STARTUP_TIMEOUT)
         except grpc.FutureTimeoutError:
@@ -403,13 +412,21 @@ def _rule_rows(info: Any, levels: Mapping[str, Any], evaluated: Mapping[str, int
             status = "passed"
         rows.append({"policy": policy.name, "type": "stack" if policy.policy_type == STACK_POLICY else "resource",
                      "enforcement": level, "severity": SEVERITY_NAMES.get(policy.severity, "unspecified"),
-                     "evaluated": count, "violations": found[policy.name], "status": status,
+                     "evaluated": count, "violations": found[policy.name],
+                     "violationsNotShown": max(found[policy.name] - MAX_VIOLATIONS_PER_RULE, 0), "status": status,
                      "description": policy.description, "remediation": policy.remediation_steps})
     return rows
 
 
 def _sort(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(violations, key=lambda v: (v["enforcement"] != "mandatory", v["policy"], v["urn"], v["message"]))
+    """Sorted, mandatory first, and at most MAX_VIOLATIONS_PER_RULE of each rule."""
+    shown: Counter[str] = Counter()
+    kept = []
+    for v in sorted(violations, key=lambda v: (v["enforcement"] != "mandatory", v["policy"], v["urn"], v["message"])):
+        shown[v["policy"]] += 1
+        if shown[v["policy"]] <= MAX_VIOLATIONS_PER_RULE:
+            kept.append(v)
+    return kept
 
 
 def run_policy_pack_report(
@@ -425,8 +442,9 @@ def run_policy_pack_report(
 ) -> PolicyRun:
     """The pack over the planned `resources`: violations (sorted, each `{policy, enforcement, urn, message,
     severity, description, policyPack, remediation}`) and one row per rule (`policy, type, enforcement,
-    severity, evaluated, violations, status` of passed/violated/nothing to judge/disabled, `description`,
-    `remediation`).
+    severity, evaluated, violations, violationsNotShown, status` of passed/violated/nothing to judge/disabled,
+    `description`, `remediation`). At most MAX_VIOLATIONS_PER_RULE violations of one rule are listed; its row's
+    `violations` is the full count and `violationsNotShown` the rest.
 
     `policy_config` keys are stack facts (`environment`, `authenticatedPathPrefixes`, `sessionCookies`,
     `internalHosts`, `defaultRegion`), given to every rule whose schema has the key, and/or policy names

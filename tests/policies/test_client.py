@@ -98,3 +98,18 @@ def test_schema_problems() -> None:
     assert schema_problems({"n": True}, schema, "p") == ["p.a is required", "p.n must be integer, not bool True"]
     assert schema_problems({"a": ["z"], "n": 4, "b": 1}, schema, "p") == [
         "p.a[0] must be one of ['x', 'y'], not 'z'", "p.n must be at most 3", "p.b must be boolean, not int 1"]
+
+
+def test_ten_thousand_failing_cache_rules_come_back_over_the_default_grpc_limit(repo_root: Path) -> None:
+    """The answer is well over gRPC's default 4 MB receive limit; the client accepts what the CLI accepts
+    (400 MiB) and the plan lists at most MAX_VIOLATIONS_PER_RULE of one rule, the row keeping the count."""
+    from launchready.plan.policy import MAX_VIOLATIONS_PER_RULE, run_policy_pack_report
+
+    rules = [cache_rule(f"admin-{i}", f'http.request.uri.path eq "/admin/report-{i}"', True) for i in range(10_000)]
+    big = [ruleset("cache", "http_request_cache_settings", rules)]
+    run = run_policy_pack_report(big, stack=STACK, project=PROJECT, pack_dir=repo_root / "policies",
+                                 policy_config={"authenticatedPathPrefixes": ["/admin"]})
+    [row] = [r for r in run.rules if r["policy"] == CACHE_AUTH]
+    assert row["violations"] == 10_000 and row["status"] == "violated"
+    assert row["violationsNotShown"] == 10_000 - MAX_VIOLATIONS_PER_RULE
+    assert [v["policy"] for v in run.violations].count(CACHE_AUTH) == MAX_VIOLATIONS_PER_RULE
