@@ -1,9 +1,9 @@
 """`launchready init --domain example.com --host @=web.example.net ...`: a new product's project and stacks.
 
 Writes Pulumi.yaml (the project's own name, the runtime settings kept), Pulumi.staging.yaml and
-Pulumi.prod.yaml, and, into a directory without the program, a copy of the program. The stacks validate
-and plan offline; every value still to supply is marked TODO(init). Exit codes: 0 written, 2 bad flags,
-files in the way (without --force) or a result that does not validate.
+Pulumi.prod.yaml, and, into a directory without the program, a copy of the whole project (copyproject.py).
+The stacks validate and plan offline; every value still to supply is marked TODO(init). Exit codes:
+0 written, 2 bad flags, files in the way (without --force) or a result that does not validate.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from typing import Any
 
 from launchready.adopt.stackedit import dump
 from launchready.cli import ExitStatus
+from launchready.init.copyproject import CopyPlan
 from launchready.init.files import (
     InitFileError,
     Planned,
     check_targets,
-    program_missing,
+    program_plan,
     project_document,
     write_all,
 )
@@ -92,7 +93,7 @@ def validate(planned: list[Planned]) -> list[str]:
     return problems
 
 
-def _report(root: Path, opts: InitOptions, program: list[str], placeholders: list[Placeholder]) -> dict[str, Any]:
+def _report(root: Path, opts: InitOptions, program: CopyPlan, placeholders: list[Placeholder]) -> dict[str, Any]:
     warnings = []
     if opts.staging_is_subdomain:
         warnings.append(f"staging ({opts.staging_domain}) is a subdomain of {opts.domain}: zone settings and "
@@ -102,7 +103,10 @@ def _report(root: Path, opts: InitOptions, program: list[str], placeholders: lis
         "root": str(root),
         "project": opts.project,
         "files": ["Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml"],
-        "programCopied": program,
+        "programCopied": program.top_level(),
+        "copiedFiles": len(program.files),
+        "leftOut": [{"path": path, "reason": why} for path, why in program.left_out],
+        "kept": program.kept,
         "placeholders": [p.to_json() for p in placeholders],
         "secretCommands": [c.command for c in secret_commands(opts)],
         "warnings": warnings,
@@ -113,7 +117,11 @@ def _report(root: Path, opts: InitOptions, program: list[str], placeholders: lis
 def _print_text(doc: dict[str, Any]) -> None:
     print(f"wrote {', '.join(doc['files'])} for project {doc['project']} into {doc['root']}")
     if doc["programCopied"]:
-        print(f"copied the program: {', '.join(doc['programCopied'])}")
+        print(f"copied the project ({doc['copiedFiles']} files): {', '.join(doc['programCopied'])}")
+        for item in doc["leftOut"]:
+            print(f"  left out {item['path']}: {item['reason']}")
+        if doc["kept"]:
+            print(f"  kept what {doc['root']} already had: {', '.join(doc['kept'])}")
     for warning in doc["warnings"]:
         print(f"warning: {warning}")
     if doc["placeholders"]:
@@ -141,9 +149,12 @@ def run(args: argparse.Namespace) -> int:
         print("error: the generated stacks do not validate; nothing was written:", file=sys.stderr)
         print("\n".join(problems), file=sys.stderr)
         return ExitStatus.USAGE
-    program = program_missing(root)
     try:
+        program = program_plan(root, opts.project)
         write_all(root, planned, program)
+    except OSError as exc:
+        print(f"error: cannot read the project to copy: {exc.strerror or exc}; nothing was written", file=sys.stderr)
+        return ExitStatus.USAGE
     except InitFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitStatus.USAGE

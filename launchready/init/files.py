@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,10 +10,8 @@ from ruamel.yaml.comments import CommentedMap
 
 from launchready import PROJECT_ROOT
 from launchready.adopt.stackedit import load
+from launchready.init.copyproject import CopyPlan, has_program, plan_copy, write_copy
 
-#: What the Pulumi program needs next to its stack files; copied from this checkout into a new directory.
-PROGRAM_FILES = ("__main__.py", "requirements.txt", "components", "policies", "schema")
-_SKIP = ("__pycache__", "venv", ".venv", ".pytest_cache", ".ruff_cache", ".mypy_cache")
 _DEFAULT_RUNTIME: dict[str, Any] = {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
 
 
@@ -70,24 +67,18 @@ def check_targets(planned: list[Planned], force: bool) -> None:
                             "Re-run with --force to overwrite, or choose another --root")
 
 
-def program_missing(root: Path) -> list[str]:
-    """The program files the target directory lacks (all of them for a new directory)."""
-    return [name for name in PROGRAM_FILES if not (root / name).exists() and (PROJECT_ROOT / name).exists()]
+def program_plan(root: Path, project: str) -> CopyPlan:
+    """What to copy into root: nothing when it holds a program already (this checkout, a clone), else the
+    whole project of this checkout (see copyproject)."""
+    if root == PROJECT_ROOT or has_program(root):
+        return CopyPlan()
+    return plan_copy(PROJECT_ROOT, root, project)
 
 
-def copy_program(root: Path, names: list[str]) -> None:
-    for name in names:
-        src = PROJECT_ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns(*_SKIP, "*.pyc"))
-        else:
-            shutil.copy2(src, root / name)
-
-
-def write_all(root: Path, planned: list[Planned], program: list[str]) -> None:
+def write_all(root: Path, planned: list[Planned], program: CopyPlan) -> None:
     try:
         root.mkdir(parents=True, exist_ok=True)
-        copy_program(root, program)
+        write_copy(root, program)
         for item in planned:
             tmp = item.path.with_name(item.path.name + ".tmp")
             tmp.write_text(item.text, encoding="utf-8")

@@ -36,10 +36,9 @@ def init(root: Path, *flags: str) -> int:
 
 
 def all_text(root: Path) -> str:
-    """Every text file init wrote or copied (the stacks, the project, the program)."""
-    files = [p for p in sorted(root.rglob("*")) if p.is_file() and "__pycache__" not in p.parts
-             and p.suffix in (".yaml", ".py", ".json", ".txt", ".md")]
-    return "\n".join(p.read_text(encoding="utf-8") for p in files)
+    """Every file init wrote or copied (the stacks, the project, the program, docs, workflows, baseline)."""
+    files = [p for p in sorted(root.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in files)
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
