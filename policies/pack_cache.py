@@ -59,16 +59,23 @@ class Signals:
     internal_labels: list[str]
     public_hosts: list[str]
     static_prefixes: list[str] = field(default_factory=lambda: list(DEFAULT_STATIC_PREFIXES))
+    #: The prefixes the stack declares (None: all of `prefixes`); the others are the pack's default assumption.
+    declared: list[str] | None = None
 
     def __post_init__(self) -> None:
-        self.prefixes = sorted({"/" + p.strip().rstrip("*").strip("/").lower() for p in self.prefixes
-                                if p.strip().rstrip("*").strip("/")})
+        self.prefixes = _normalised(self.prefixes)
+        self.declared = self.prefixes if self.declared is None else _normalised(self.declared)
         self.static_prefixes = [p.lower() for p in self.static_prefixes]
         self.public_hosts = self.public_hosts or ["www.example.com"]
 
-    def authenticated(self, path: str) -> bool:
+    def authenticated(self, path: str, declared_only: bool = False) -> bool:
         lowered = path.split("?", 1)[0].lower()
-        return any(lowered == p or lowered.startswith(p + "/") for p in self.prefixes)
+        prefixes = (self.declared or []) if declared_only else self.prefixes
+        return any(lowered == p or lowered.startswith(p + "/") for p in prefixes)
+
+    def prefix_of(self, path: str) -> str:
+        lowered = path.split("?", 1)[0].lower()
+        return next((p for p in self.prefixes if lowered == p or lowered.startswith(p + "/")), path)
 
     def static(self, path: str) -> bool:
         clean = path.split("?", 1)[0].lower()
@@ -93,6 +100,11 @@ class Signals:
         return None
 
 
+def _normalised(prefixes: Iterable[str]) -> list[str]:
+    stems = (p.strip().rstrip("*").strip("/").lower() for p in prefixes)
+    return sorted({"/" + stem for stem in stems if stem})
+
+
 def _key(probe: Probe, seen: frozenset[str]) -> Any:
     """What of the probe an expression that reads `seen` can tell apart."""
     if "*" in seen:
@@ -112,13 +124,14 @@ def _regex_example(text: str) -> str | None:
     return body if body.startswith("/") else None
 
 
-def _literal_paths(values: Iterable[str], prefixes: list[str]) -> list[str]:
-    """Paths that exercise a rule: its path literals (a page below each), its file types (also under each
-    authenticated prefix) and what its path regexes match."""
+def _literal_paths(values: Iterable[str], prefixes: list[str]) -> tuple[list[str], list[str]]:
+    """Paths that exercise a rule: the ones it names (its path literals, a page below each, and what its path
+    regexes match), and the ones its file types reach (also under each authenticated prefix)."""
     paths: list[str] = []
+    derived: list[str] = []
     for lit in values:
         if lit.isalnum() and len(lit) <= 5 and lit.lower() not in STATIC_EXTENSIONS:
-            paths += [f"/x.{lit}", *(f"{p}/x.{lit}" for p in prefixes)]
+            derived += [f"/x.{lit}", *(f"{p}/x.{lit}" for p in prefixes)]
             continue
         if lit.startswith("http://") or lit.startswith("https://"):
             rest = lit.split("://", 1)[1]
@@ -130,9 +143,12 @@ def _literal_paths(values: Iterable[str], prefixes: list[str]) -> list[str]:
             lit = example
         base = lit.replace("*", "x")
         paths += [base, base.rstrip("/") + "/x", base.rstrip("/") + "/x.html"]
+        stem = lit.split("*", 1)[0].rstrip("/")
+        if "*" in lit and len(stem) > 1:
+            paths += [stem, stem + "/x"]  # "/login*" names /login itself
         if len(paths) >= 3 * MAX_LITERAL_PATHS:
             break
-    return paths
+    return paths, derived
 
 
 def _literal_hosts(values: Iterable[str], labels: list[str]) -> list[str]:
@@ -168,12 +184,15 @@ class Universe:
         self._paths: dict[str, str | None] = {}
         self._hosts: dict[str, bool] = {}
 
-    def path_danger(self, path: str) -> str | None:
-        """"static" (never sensitive), AUTH_PATH, or None (sensitive only with credentials); cached."""
-        if path not in self._paths:
-            self._paths[path] = "static" if self.signals.static(path) else \
-                AUTH_PATH if self.signals.authenticated(path) else None
-        return self._paths[path]
+    def path_danger(self, path: str, named: bool = False) -> str | None:
+        """"static" (never sensitive), AUTH_PATH, or None (sensitive only with credentials); cached. A path
+        under a prefix the stack does not declare (the pack's default assumption) is AUTH_PATH only when the
+        rule names it: a rule that merely reaches it (every page of www) is judged on credentials."""
+        key = path if named else "\0" + path
+        if key not in self._paths:
+            self._paths[key] = "static" if self.signals.static(path) else \
+                AUTH_PATH if self.signals.authenticated(path, declared_only=not named) else None
+        return self._paths[key]
 
     def internal(self, host: str) -> bool:
         if host not in self._hosts:
@@ -195,12 +214,14 @@ class Universe:
         seen = aspects(ast)
         rule_literals = literals(ast)
         named = _literal_hosts(rule_literals, self.signals.internal_labels)
-        extra = _literal_paths(rule_literals, self.signals.prefixes)
+        extra, derived = _literal_paths(rule_literals, self.signals.prefixes)
+        named_paths = set(extra)
         for host in self.hosts_for(ast, seen, named):
             internal = self.internal(host)
-            paths = self.universal_paths if internal and host not in named else [*self.universal_paths, *extra]
+            paths = self.universal_paths if internal and host not in named else \
+                list(dict.fromkeys([*self.universal_paths, *extra, *derived]))
             for path in paths:
-                danger = self.path_danger(path)
+                danger = self.path_danger(path, named=path in named_paths)
                 if danger != "static":
                     yield host, path, INTERNAL_HOST if internal else danger
 

@@ -65,7 +65,10 @@ def signals(ctx: Ctx) -> Signals:
     labels = ctx.internal_labels()
     hosts = stack_hosts(ctx.resources or [], labels, [str(h) for h in ctx.setting("internalHosts", [])])
     prefixes = [str(p) for p in ctx.setting("authenticatedPathPrefixes", DEFAULT_AUTH_PREFIXES)]
-    return Signals(prefixes=prefixes + _app_paths(ctx),
+    # The default list is an assumption (the CLI fills schema defaults in, so equal means not declared);
+    # a list of the stack's own, and the paths its Access applications protect, are declared.
+    declared = [] if sorted(prefixes) == sorted(DEFAULT_AUTH_PREFIXES) else list(prefixes)
+    return Signals(prefixes=prefixes + _app_paths(ctx), declared=declared + _app_paths(ctx),
                    cookies=[str(c) for c in ctx.setting("sessionCookies", DEFAULT_SESSION_COOKIES)],
                    internal_hosts=hosts.internal | hosts.conventional, internal_labels=labels,
                    public_hosts=hosts.public,

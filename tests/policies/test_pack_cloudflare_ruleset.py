@@ -155,6 +155,76 @@ cache_case("pass_public_pages_respect_origin_with_bypass", [
 cache_case("fail_ruleset_rules_not_judged_later_rule_wins", [
     cache_rule("b", BYPASS, False), cache_rule("all", "true", True, mode="respect_origin")], CACHE_AUTH)
 
+# ---- respect-origin rules on a public host: Cloudflare never caches Set-Cookie/private responses under them ----
+ACME = [res(ZONE, "acme-zone", {"accountId": "acc", "name": "acme.dev", "type": "full"}),
+        record("acme-www", "www.acme.dev", "CNAME", "web.fly.dev", proxied=True),
+        record("acme-apex", "acme.dev", "CNAME", "web.fly.dev", proxied=True),
+        record("acme-admin", "admin.acme.dev", "CNAME", "admin.fly.dev", proxied=True),
+        app("acme-admin-app", "admin.acme.dev")]
+WWW = 'http.host eq "www.acme.dev"'
+OVERRIDE = {"mode": "override_origin", "default": 3600}
+
+
+def www_rule(ref: str, expression: str = WWW, cache: bool = True, **params: Any) -> dict[str, Any]:
+    return {"ref": ref, "expression": expression, "action": "set_cache_settings", "enabled": True,
+            "actionParameters": {"cache": cache, **params}}
+
+
+def www_case(name: str, rules: list[dict[str, Any]], *rules_hit: str, config: dict[str, Any] | None = None) -> None:
+    cache_case(name, rules, *rules_hit, extra=ACME, config={} if config is None else config)
+
+
+www_case("pass_www_cache_true_no_edge_ttl", [www_rule("www")])
+www_case("pass_www_respect_origin", [www_rule("www", edgeTtl={"mode": "respect_origin"})])
+www_case("pass_apex_and_www_respect_origin_browser_ttl", [www_rule(
+    "pages", 'http.host in {"acme.dev" "www.acme.dev"}', edgeTtl={"mode": "respect_origin"},
+    browserTtl={"mode": "respect_origin"})])
+www_case("fail_www_respect_origin_on_admin_path", [www_rule(
+    "admin", f'{WWW} and starts_with(http.request.uri.path, "/admin")', edgeTtl={"mode": "respect_origin"})],
+    CACHE_AUTH)
+www_case("fail_respect_origin_on_internal_host", [www_rule("staff", 'http.host eq "admin.acme.dev"')], CACHE_AUTH)
+www_case("fail_www_respect_origin_declared_account_path", [www_rule("www", edgeTtl={"mode": "respect_origin"})],
+         CACHE_AUTH, config={CACHE_AUTH: {"authenticatedPathPrefixes": ["/me"]}})
+www_case("fail_www_override_origin_unguarded", [www_rule("www", edgeTtl=OVERRIDE)], CACHE_AUTH, CACHE_ALL)
+www_case("fail_www_override_origin_on_account", [www_rule(
+    "acct", f'{WWW} and http.request.uri.path wildcard "/account/*"', edgeTtl=OVERRIDE)], CACHE_AUTH)
+
+# ---- override-origin rules on www guarded against every signal of a signed-in request ----
+COOKIE_BYPASS = www_rule("no-session", 'http.cookie contains "session"', cache=False)
+for _i, _header_bypass in enumerate([
+        'http.request.headers["authorization"][0] ne ""',
+        'len(http.request.headers["authorization"]) gt 0',
+        'any(lower(http.request.headers.names[*])[*] eq "authorization")',
+        'any(http.request.headers.names[*] in {"Authorization" "authorization"})',
+        'any(lower(http.request.headers.names[*])[*] in {"authorization"}) or http.cookie contains "sessionid"']):
+    www_case(f"pass_www_override_with_later_bypasses_{_i}", [
+        www_rule("www", edgeTtl=OVERRIDE), COOKIE_BYPASS, www_rule("no-auth", _header_bypass, cache=False)])
+www_case("pass_www_override_self_guarded", [www_rule(
+    "www", f'{WWW} and not http.cookie contains "session" and not any(lower(http.request.headers.names[*])[*] eq '
+           '"authorization")', edgeTtl=OVERRIDE)])
+www_case("pass_www_override_guarded_len_eq_0_and_path_excluded", [www_rule(
+    "www", f'{WWW} and not starts_with(http.request.uri.path, "/me") and not http.cookie contains "session" and '
+           'len(http.request.headers["authorization"]) eq 0', edgeTtl=OVERRIDE)],
+    config={CACHE_AUTH: {"authenticatedPathPrefixes": ["/me"]}})
+www_case("pass_www_override_guard_not_ne_empty", [www_rule(
+    "www", f'{WWW} and not http.cookie contains "session" and not http.request.headers["authorization"][0] ne ""',
+    edgeTtl=OVERRIDE)])
+www_case("pass_www_override_earlier_bypass_then_later_bypass", [
+    COOKIE_BYPASS, www_rule("www", edgeTtl=OVERRIDE),
+    www_rule("no-auth-or-session", 'http.cookie contains "session" or len(http.request.headers["authorization"]) '
+                                   'gt 0', cache=False)])
+www_case("fail_www_override_bypass_before_it_is_overridden", [
+    www_rule("no-session", 'http.cookie contains "session" or len(http.request.headers["authorization"]) gt 0',
+             cache=False), www_rule("www", edgeTtl=OVERRIDE)], CACHE_AUTH, CACHE_ALL)  # the last match wins
+www_case("fail_www_override_cookie_guard_only", [www_rule(
+    "www", f'{WWW} and not http.cookie contains "session"', edgeTtl=OVERRIDE)], CACHE_AUTH, CACHE_ALL)
+www_case("fail_www_override_case_sensitive_header_name_guard", [www_rule(
+    "www", f'{WWW} and not http.cookie contains "session" and not any(http.request.headers.names[*] == '
+           '"Authorization")', edgeTtl=OVERRIDE)], CACHE_AUTH, CACHE_ALL)  # HTTP/2 sends "authorization"
+www_case("fail_www_override_guarded_but_declared_path_cached", [www_rule(
+    "www", f'{WWW} and not http.cookie contains "session" and len(http.request.headers["authorization"]) eq 0',
+    edgeTtl=OVERRIDE)], CACHE_AUTH, config={CACHE_AUTH: {"authenticatedPathPrefixes": ["/me"]}})
+
 # ---- redirects, WAF ----
 REDIRECT = "cloudflare-ruleset-configure-secure-redirects"
 WAF = "cloudflare-ruleset-disallow-waf-skip-all"
