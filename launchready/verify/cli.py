@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 TIMEOUT_HELP = (
     "patience for each DNS lookup (retries inside it), TLS handshake and HTTP request (default 5); "
-    f"the whole run ends within {RUN_BOUND_TIMEOUTS} x this (30 s by default), and checks still running "
-    "then fail"
+    f"the whole run, start-up included, ends within {RUN_BOUND_TIMEOUTS} x this (30 s by default): checks "
+    "still running then are stopped and fail as timed out"
 )
 
 
@@ -78,6 +78,7 @@ def _check_sarif_path(path: Path | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from launchready.probe.clock import command_started
     from launchready.probe.render import TerminalProgress, render_json, render_markdown, render_text
     from launchready.probe.sarif import write_sarif
     from launchready.verify.engine import VerifyOptions, verify
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitStatus.USAGE
-    options = VerifyOptions(**common, ses_client_factory=factory)
+    options = VerifyOptions(**common, ses_client_factory=factory, started=command_started())
     where = loaded.announce(args.json) if loaded else {}
     progress = TerminalProgress()
     try:

@@ -1,8 +1,10 @@
 """Run every check for every domain concurrently and return a Report: the library behind `verify`.
 
 Each check is a task under one semaphore; every network step inside it is bounded by `timeout`, and the
-run as a whole by `RUN_BOUND_TIMEOUTS` x `timeout`: a check still running then is reported as failed with
-that reason, so a slow or broken server never makes the command hang. Web checks run once per address
+run as a whole by `RUN_BOUND_TIMEOUTS` x `timeout`, counted from `VerifyOptions.started` (the command passes
+the start of its process) and less a reserve for printing the report: a check still running at that deadline
+is cancelled and reported as failed with that reason, so a slow or broken server never makes the command
+hang or overrun. Web checks run once per address
 (every A and AAAA of a host) and name the address they probed.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import ssl
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +30,11 @@ from launchready.verify.ses import ClientFactory, check_ses
 Progress = Callable[[int, int], None]
 #: the whole run ends within this many --timeouts
 RUN_BOUND_TIMEOUTS = 6
+#: of the run's bound, what is kept for rendering the report and exiting (at most RESERVE_MAX seconds)
+RESERVE_FRACTION = 0.1
+RESERVE_MAX = 1.0
+#: how long past the deadline the checks' own cancellation may take before the run is cut short
+_GRACE = 0.05
 
 
 @dataclass
@@ -40,10 +48,17 @@ class VerifyOptions:
     ses_client_factory: ClientFactory | None = None
     #: cap on checks in flight (each one bounded by the timeout)
     concurrency: int = 128
+    #: `time.monotonic()` the run's bound counts from (launchready.probe.clock); None: when verify starts
+    started: float | None = None
 
     @property
     def run_bound(self) -> float:
         return RUN_BOUND_TIMEOUTS * self.timeout
+
+    def deadline(self) -> float:
+        """`time.monotonic()` by which every check has ended (the event loop's clock is monotonic)."""
+        started = time.monotonic() if self.started is None else self.started
+        return started + self.run_bound - min(RESERVE_MAX, RESERVE_FRACTION * self.run_bound)
 
 
 class Runner:
@@ -55,19 +70,33 @@ class Runner:
         self.total = 0
         self.done = 0
         self.semaphore = asyncio.Semaphore(options.concurrency)
-        self.deadline = asyncio.get_running_loop().time() + options.run_bound
+        self.deadline = options.deadline()
+        #: every check's results as it ends, and the checks not ended yet: what a run cut short reports
+        self.finished: list[CheckResult] = []
+        self.running: dict[int, tuple[str, str]] = {}
+
+    def timed_out(self, check_id: str, target: str) -> CheckResult:
+        bound = self.options.run_bound
+        return fail(check_id, target, f"not finished within the run's bound of {bound:g}s "
+                                      f"({RUN_BOUND_TIMEOUTS} x --timeout): stopped")
+
+    def cut_short(self) -> list[CheckResult]:
+        """The results so far, and each check still running reported as timed out."""
+        return self.finished + [self.timed_out(c, t) for c, t in self.running.values()]
 
     async def _run(self, check_id: str, target: str, work: Awaitable[list[CheckResult]]) -> list[CheckResult]:
+        key = id(work)
+        self.running[key] = (check_id, target)
         try:
             async with asyncio.timeout_at(self.deadline):
                 async with self.semaphore:
                     results = await work
         except TimeoutError:
-            bound = self.options.run_bound
-            results = [fail(check_id, target, f"not finished within the run's bound of {bound:g}s "
-                                              f"({RUN_BOUND_TIMEOUTS} x --timeout)")]
+            results = [self.timed_out(check_id, target)]
         except Exception as exc:  # a bug or an unforeseen library error: report it, never crash the run
             results = [fail(check_id, target, f"the check itself failed: {type(exc).__name__}: {exc}")]
+        del self.running[key]
+        self.finished += results
         self.done += 1
         if self.progress:
             self.progress(self.done, self.total)
@@ -206,7 +235,13 @@ async def verify_async(targets: list[Expectations], options: VerifyOptions, prog
     checks_email.clear_checkdmarc_caches()
     resolver = Resolver(options.nameservers, options.timeout)
     runner = Runner(options, progress)
-    chunks = await asyncio.gather(*(_domain(runner, resolver, exp) for exp in targets))
+    try:
+        # every check ends itself at the deadline; this also bounds what runs outside the checks (resolving
+        # the hosts, closing the HTTP clients)
+        async with asyncio.timeout_at(runner.deadline + _GRACE):
+            chunks = await asyncio.gather(*(_domain(runner, resolver, exp) for exp in targets))
+    except TimeoutError:
+        return Report(sort_results(runner.cut_short()))
     results: list[CheckResult] = [r for chunk in chunks for r in chunk]
     return Report(sort_results(results))
 
