@@ -45,6 +45,7 @@ BASE_PATHS = ("/", "/x")
 PAGE_PATHS = ("/", "/index.html", "/pricing", "/a/page")
 MAX_LITERAL_PATHS = 8
 MAX_LITERAL_HOSTS = 4
+MAX_HITS = 12  # distinct paths, hosts and credentials named in one finding
 
 CREDENTIAL, AUTH_PATH, INTERNAL_HOST = "credential", "authenticated path", "internal host"
 
@@ -171,6 +172,12 @@ def _literal_hosts(values: Iterable[str], labels: list[str]) -> list[str]:
     return list(dict.fromkeys(internal)) + list(dict.fromkeys(public))[:MAX_LITERAL_HOSTS]
 
 
+def _credential(probe: Probe) -> str:
+    if probe.cookies:
+        return f"the {probe.cookies[0][0]} cookie"
+    return f'the Authorization header (sent as "{probe.headers[0][0]}")' if probe.headers else "no credential"
+
+
 class Universe:
     """The requests worth trying in one ruleset, shared by its rules: hosts and paths, each classified once."""
 
@@ -262,9 +269,25 @@ class Judge:
         return any(self._eval(b, probe) is True for b in self.bypasses[start:])
 
     def sensitive_match(self, rule: CacheRule) -> tuple[Probe, str] | None:
-        """A sensitive request the rule makes cacheable that no later bypass rule takes back, or None. Each
-        (host, path) is evaluated once without credentials, and once per credential only if the rule reads
-        cookies or headers; credentials count only when the rule overrides the origin's Cache-Control."""
+        """The first sensitive request the rule makes cacheable that no later bypass rule takes back, or None."""
+        return next(self._sensitive(rule), None)
+
+    def sensitive_matches(self, rule: CacheRule, limit: int = MAX_HITS) -> list[tuple[str, str, Probe]]:
+        """Every distinct (why, what, example request) the rule makes cacheable: each authenticated path
+        prefix, internal host and credential (cookie name, the Authorization header), up to `limit`."""
+        hits: dict[tuple[str, str], Probe] = {}
+        for probe, why in self._sensitive(rule):
+            what = probe.host if why == INTERNAL_HOST else self.universe.signals.prefix_of(probe.path) \
+                if why == AUTH_PATH else _credential(probe)
+            hits.setdefault((why, what), probe)
+            if len(hits) >= limit:
+                break
+        return [(why, what, probe) for (why, what), probe in hits.items()]
+
+    def _sensitive(self, rule: CacheRule) -> Iterator[tuple[Probe, str]]:
+        """Sensitive requests the rule makes cacheable that no later bypass rule takes back. Each (host, path)
+        is evaluated once without credentials, and once per credential only if the rule reads cookies or
+        headers; credentials count only when the rule overrides the origin's Cache-Control."""
         reads_credentials = bool({"cookies", "headers", "*"} & rule.seen)
         for count, (host, path, danger) in enumerate(self.universe.requests(rule.ast)):
             if count % 32 == 0:
@@ -274,18 +297,16 @@ class Judge:
             plain = Probe(host, path)
             matched = evaluate_node(rule.ast, plain) is not False  # unknown counts as a match
             if matched and danger is not None and not self.covered_later(rule, plain):
-                return plain, danger
-            if not matched and not reads_credentials:
+                yield plain, danger
                 continue
-            if not rule.overrides_origin and danger is None:
+            if (not matched and not reads_credentials) or (not rule.overrides_origin and danger is None):
                 continue
             for cookies, headers in self.universe.variants:
                 probe = Probe(host, path, cookies=cookies, headers=headers)
                 if reads_credentials and evaluate_node(rule.ast, probe) is False:
                     continue
                 if not self.covered_later(rule, probe):
-                    return probe, danger or CREDENTIAL
-        return None
+                    yield probe, danger or CREDENTIAL
 
     def unguarded_credentials(self, rule: CacheRule) -> list[str]:
         """For a rule that caches every page: the credentials (cookie names, the Authorization header) with
@@ -302,9 +323,45 @@ class Judge:
         unguarded: list[str] = []
         for page in broad:
             for cookies, headers in self.universe.variants:
-                label = f"the {cookies[0][0]} cookie" if cookies else "the Authorization header"
                 probe = Probe(page.host, page.path, cookies=cookies, headers=headers)
+                label = _credential(probe)
                 if label in unguarded or evaluate_node(rule.ast, probe) is False or self.covered_later(rule, probe):
                     continue
                 unguarded.append(label)
         return unguarded
+
+
+def merge_credentials(labels: list[str]) -> list[str]:
+    """Credential labels with the two spellings of the Authorization header said once when both are open."""
+    both = [label for label in labels if label.startswith("the Authorization header")]
+    if len(both) < 2:
+        return labels
+    return [label for label in labels if label not in both] + ["the Authorization header"]
+
+
+def credential_guard(labels: list[str]) -> list[str]:
+    """The expression parts that keep requests with these credentials out of a cache rule."""
+    guards = [f'not http.cookie contains "{label[4:-7]}"' for label in labels if label.endswith(" cookie")]
+    if any(label.startswith("the Authorization header") for label in labels):
+        guards.append('not any(lower(http.request.headers.names[*])[*] eq "authorization")')
+    return guards
+
+
+def describe_hits(hits: list[tuple[str, str, Probe]]) -> str:
+    """What a cache rule makes cacheable, every path, host and credential, and the guard that fixes each."""
+    paths = [what for why, what, _ in hits if why == AUTH_PATH]
+    hosts = [what for why, what, _ in hits if why == INTERNAL_HOST]
+    credentials = [what for why, what, _ in hits if why == CREDENTIAL]
+    found, fixes = [], []
+    if paths:
+        example = next(p for why, _, p in hits if why == AUTH_PATH)
+        found.append(f"authenticated paths {', '.join(paths)} (e.g. {example.describe()})")
+        fixes += [f'not starts_with(http.request.uri.path, "{p}")' for p in paths]
+    if hosts:
+        found.append(f"internal hosts {', '.join(hosts)}")
+        fixes.append("not http.host in {" + " ".join(f'"{h}"' for h in hosts) + "}")
+    if credentials:
+        found.append(f"pages requested with {', '.join(merge_credentials(credentials))}")
+        fixes += credential_guard(credentials)
+    return (f"{'; '.join(found)}. Fix: add `and {' and '.join(fixes)}` to the rule, or end the ruleset with a "
+            "bypass rule (cache: false) matching them (the last matching rule wins)")

@@ -19,6 +19,9 @@ from pack_cache import (
     Judge,
     Signals,
     Universe,
+    credential_guard,
+    describe_hits,
+    merge_credentials,
 )
 from pack_common import (
     ACCESS_APP,
@@ -146,12 +149,11 @@ def _cache_authenticated(ctx: Ctx) -> Iterator[Finding]:
         for ruleset, judge, unreadable in _cache_rulesets(ctx):
             found += unreadable
             for rule in judge.rules:
-                hit = judge.sensitive_match(rule) if rule.eligible else None
-                if hit is not None:
-                    probe, why = hit
+                hits = judge.sensitive_matches(rule) if rule.eligible else []
+                if hits:
                     found.append(Finding(
-                        f"cache rule {rule.ref} makes authenticated traffic cacheable: it matches "
-                        f"{probe.describe()} ({why}) and no later bypass rule covers that request",
+                        f"cache rule {rule.ref} makes authenticated traffic cacheable (no later bypass rule "
+                        f"covers it): {describe_hits(hits)}",
                         urn=ruleset.urn, name=ruleset.name))
     except UnknownValueError:
         if not found:
@@ -172,8 +174,10 @@ def _cache_everything(ctx: Ctx) -> Iterator[Finding]:
                 if unguarded:
                     found.append(Finding(
                         f"cache rule {rule.ref} caches every page, overriding the origin's Cache-Control, with no "
-                        f"guard for {' or '.join(unguarded)}: neither its expression nor a later bypass rule "
-                        "excludes them", urn=ruleset.urn, name=ruleset.name))
+                        f"guard for {' or '.join(merge_credentials(unguarded))}: neither its expression nor a later "
+                        f"bypass rule excludes them. Fix: add `and {' and '.join(credential_guard(unguarded))}` to "
+                        "the rule, or follow it with a bypass rule (cache: false) matching them",
+                        urn=ruleset.urn, name=ruleset.name))
     except UnknownValueError:
         if not found:
             raise

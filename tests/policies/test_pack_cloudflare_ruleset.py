@@ -340,3 +340,15 @@ def test_a_violation_names_what_it_found(pack: PolicyPackClient) -> None:
     [violation] = pack.analyze(case.resources)
     assert "/admin/reports" in violation["message"] and violation["enforcement"] == "mandatory"
     assert violation["severity"] == "critical" and not violation["message"].startswith(violation["description"])
+
+
+def test_a_cache_finding_names_every_path_host_and_credential_and_the_guard(pack: PolicyPackClient) -> None:
+    rules = [www_rule("all", "true", edgeTtl=OVERRIDE)]
+    pack.configure({CACHE_AUTH: {"authenticatedPathPrefixes": ["/me", "/billing"], "sessionCookies": ["sid"]}})
+    [message] = [v["message"] for v in pack.analyze([ruleset("c", CACHE, rules), *ACME])
+                 if v["policy"] == CACHE_AUTH]
+    for part in ("/billing", "/me", "admin.acme.dev", "the sid cookie", "Authorization header",
+                 'not starts_with(http.request.uri.path, "/billing")', 'not starts_with(http.request.uri.path, "/me")',
+                 'not http.cookie contains "sid"', 'lower(http.request.headers.names[*])[*] eq "authorization"',
+                 "bypass rule (cache: false)"):
+        assert part in message, part
