@@ -80,20 +80,21 @@ def _email_records_proxied(ctx: Ctx) -> Iterator[Finding]:
 
 # ---------------------------------------------------------------------------------------------- secrets
 
-#: Not inside a longer token: a key prefix only counts at the start of a value (after `=`, `:`, a space...).
-_START = r"(?<![A-Za-z0-9+/_-])"
+#: Not inside base64 (a DKIM key): a prefix of letters and digits only counts at the start of a word. The
+#: prefixes with `_`, `-` or `.` (sk_live_, xoxb-, ghp_) cannot occur in base64 and count anywhere.
+_START = r"(?<![A-Za-z0-9+/])"
 SECRET_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("an AWS access key id",
      re.compile(_START + r"(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}")),
     ("an AWS secret access key", re.compile(r"aws.{0,20}?(?:secret|key).{0,5}?[=:]\s*[A-Za-z0-9/+]{40}\b", re.I)),
     ("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----|PRIVATE KEY-----")),
     ("a URL with a password", re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s/?#@:]*:[^\s/?#@]+@[^\s/?#@]", re.I)),
-    ("a GitHub token", re.compile(_START + r"(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{8,}|\bgithub_pat_[A-Za-z0-9_]{20,}")),
-    ("a GitLab token", re.compile(_START + r"glpat-[A-Za-z0-9_-]{8,}")),
-    ("a Slack token", re.compile(_START + r"xox[abposre]-[A-Za-z0-9-]{6,}")),
+    ("a GitHub token", re.compile(r"(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{8,}|\bgithub_pat_[A-Za-z0-9_]{20,}")),
+    ("a GitLab token", re.compile(r"glpat-[A-Za-z0-9_-]{8,}")),
+    ("a Slack token", re.compile(r"xox[abposre]-[A-Za-z0-9-]{6,}")),
     ("a Slack webhook", re.compile(r"hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+")),
-    ("a Stripe secret key", re.compile(_START + r"(?:sk|rk)_(?:live|test)_[0-9a-zA-Z]{6,}")),
-    ("a Stripe webhook secret", re.compile(_START + r"whsec_[A-Za-z0-9+/=]{8,}")),
+    ("a Stripe secret key", re.compile(r"(?:sk|rk)_(?:live|test)_[0-9a-zA-Z]{6,}")),
+    ("a Stripe webhook secret", re.compile(r"whsec_[A-Za-z0-9+/=]{8,}")),
     ("a SendGrid key", re.compile(_START + r"SG\.[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]{8,})?")),
     ("a Twilio key", re.compile(r"\bSK[0-9a-fA-F]{32}\b")),
     ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),

@@ -97,6 +97,7 @@ txt_case("fail_txt_redis_url_password_only",
 txt_case("fail_txt_amqp_url_in_sentence",
          "broker is amqps://svc:Zq81xLm@mq.example.com:5671", True)  # pragma: allowlist secret
 txt_case("fail_txt_stripe_short_after_equals", "stripe=sk_live_QA123CANARY456", True)  # pragma: allowlist secret
+txt_case("fail_txt_stripe_key_inside_a_word", "billing_sk_live_QA123CANARY456", True)  # pragma: allowlist secret
 txt_case("fail_txt_stripe_restricted_key", "rk_live_51H8qXyZ0aBc", True)  # pragma: allowlist secret
 txt_case("fail_txt_stripe_webhook_secret", "hook=whsec_Ab12Cd34Ef56Gh78", True)  # pragma: allowlist secret
 txt_case("fail_txt_slack_bot_short", "bot=xoxb-1234-abcd", True)  # pragma: allowlist secret
