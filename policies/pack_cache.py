@@ -48,6 +48,7 @@ MAX_LITERAL_HOSTS = 4
 MAX_HITS = 12  # distinct paths, hosts and credentials named in one finding
 
 CREDENTIAL, AUTH_PATH, INTERNAL_HOST = "credential", "authenticated path", "internal host"
+ASSUMED_INTERNAL = "assumed internal host"  # internal by convention only: counts when the rule overrides the origin
 
 
 @dataclass
@@ -62,6 +63,8 @@ class Signals:
     static_prefixes: list[str] = field(default_factory=lambda: list(DEFAULT_STATIC_PREFIXES))
     #: The prefixes the stack declares (None: all of `prefixes`); the others are the pack's default assumption.
     declared: list[str] | None = None
+    #: Internal hosts only assumed by convention (`ops.<zone>` with no such record): of `internal_hosts`.
+    assumed_hosts: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.prefixes = _normalised(self.prefixes)
@@ -209,8 +212,8 @@ class Universe:
     def hosts_for(self, ast: Node, seen: frozenset[str], named: list[str]) -> list[str]:
         """The hosts worth probing for this rule: the rule cannot match the others at all."""
         if not ({"host", "*"} & seen):
-            internal = sorted(self.signals.internal_hosts)[:1]
-            return [self.signals.public_hosts[0], *internal]
+            real = sorted(self.signals.internal_hosts - self.signals.assumed_hosts)
+            return [self.signals.public_hosts[0], *(real or sorted(self.signals.internal_hosts))[:1]]
         hosts = list(dict.fromkeys([*self.signals.public_hosts, *sorted(self.signals.internal_hosts), *named]))
         if "*" in seen:
             return hosts
@@ -230,7 +233,8 @@ class Universe:
             for path in paths:
                 danger = self.path_danger(path, named=path in named_paths)
                 if danger != "static":
-                    yield host, path, INTERNAL_HOST if internal else danger
+                    yield host, path, danger if not internal else \
+                        ASSUMED_INTERNAL if host in self.signals.assumed_hosts and host not in named else INTERNAL_HOST
 
 
 @dataclass
@@ -292,6 +296,8 @@ class Judge:
         for count, (host, path, danger) in enumerate(self.universe.requests(rule.ast)):
             if count % 32 == 0:
                 check_cancelled()
+            if danger == ASSUMED_INTERNAL:
+                danger = INTERNAL_HOST if rule.overrides_origin else None
             if danger is None and not rule.overrides_origin:
                 continue
             plain = Probe(host, path)

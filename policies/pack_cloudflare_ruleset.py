@@ -73,7 +73,8 @@ def signals(ctx: Ctx) -> Signals:
     declared = [] if sorted(prefixes) == sorted(DEFAULT_AUTH_PREFIXES) else list(prefixes)
     return Signals(prefixes=prefixes + _app_paths(ctx), declared=declared + _app_paths(ctx),
                    cookies=[str(c) for c in ctx.setting("sessionCookies", DEFAULT_SESSION_COOKIES)],
-                   internal_hosts=hosts.internal | hosts.conventional, internal_labels=labels,
+                   internal_hosts=hosts.internal | hosts.conventional, assumed_hosts=set(hosts.conventional),
+                   internal_labels=labels,
                    public_hosts=hosts.public,
                    static_prefixes=[str(p) for p in ctx.setting("staticPathPrefixes", DEFAULT_STATIC_PREFIXES)])
 

@@ -179,6 +179,12 @@ www_case("pass_www_respect_origin", [www_rule("www", edgeTtl={"mode": "respect_o
 www_case("pass_apex_and_www_respect_origin_browser_ttl", [www_rule(
     "pages", 'http.host in {"acme.dev" "www.acme.dev"}', edgeTtl={"mode": "respect_origin"},
     browserTtl={"mode": "respect_origin"})])
+cache_case("pass_everything_respect_origin_no_internal_host", [www_rule("all", "true")], config={},
+           extra=ACME[:3])  # ops.acme.dev, staff.acme.dev... are only assumed: no such records
+cache_case("fail_everything_respect_origin_reaches_the_admin_host", [www_rule("all", "true")], CACHE_AUTH,
+           config={}, extra=ACME)  # admin.acme.dev exists, behind Access: cache everything there is refused
+cache_case("fail_everything_override_origin_no_internal_host", [www_rule("all", "true", edgeTtl=OVERRIDE)],
+           CACHE_AUTH, CACHE_ALL, config={}, extra=ACME[:3])
 www_case("fail_www_respect_origin_on_admin_path", [www_rule(
     "admin", f'{WWW} and starts_with(http.request.uri.path, "/admin")', edgeTtl={"mode": "respect_origin"})],
     CACHE_AUTH)
