@@ -25,6 +25,7 @@ from launchready.scan import baseline as baseline_mod
 from launchready.scan import gitrepo
 from launchready.scan.engine import ScanResult, ScanUsageError, scan
 from launchready.scan.findings import HISTORY, Finding
+from launchready.scan.refs import describe
 
 BASELINE_NAME = ".secrets.baseline"
 
@@ -82,7 +83,10 @@ def _describe(f: Finding) -> list[str]:
         head += f"  {f.key}"
     head += f"  (sha1 {f.hashed_secret[:12]})"
     lines = [head]
-    if f.source == HISTORY:
+    if f.source == HISTORY and f.refs:
+        on = ", ".join(describe(r) for r in f.refs)
+        lines.append(f"      on {on}, not in the checked-out tree: commit {_short(f.commit)} added it")
+    elif f.source == HISTORY:
         lines.append(f"      only in the history now: commit {_short(f.commit)} added it and every clone still has it")
     elif f.commit:
         lines.append(f"      committed in {_short(f.commit)}")

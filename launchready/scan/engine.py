@@ -15,6 +15,7 @@ from launchready.scan.baseline import Baseline, BaselineError
 from launchready.scan.detector import Blob, new_lines, scan_files, scan_history, scan_lines_in_memory, settings
 from launchready.scan.findings import HISTORY, STACK_PLAINTEXT, TREE, Finding
 from launchready.scan.publicids import is_adopt_file, public_hashes, without_public_ids
+from launchready.scan.refs import refs_holding
 from launchready.scan.stackfiles import is_stack_file, scan_stack_text, with_fixes
 
 
@@ -144,7 +145,7 @@ def _scan_tree(root: Path, files: list[str], public: dict[str, set[str]], result
 
 
 def _scan_past(root: Path, skip: str | None, result: ScanResult, public: dict[str, set[str]],
-               say: Callable[[str], None]) -> list[Finding]:
+               say: Callable[[str], None], texts: dict[tuple[str, str], bytes]) -> list[Finding]:
     """Every file version a commit reachable from any ref added (see gitrepo.history_blobs)."""
     history = gitrepo.history_blobs(root)
     result.commits_scanned, result.refs_scanned, result.shallow = history.commits, history.refs, history.shallow
@@ -152,6 +153,7 @@ def _scan_past(root: Path, skip: str | None, result: ScanResult, public: dict[st
     say(f"scanning {len(blobs)} file versions from {result.commits_scanned} commits")
     contents, result.blobs_too_big = gitrepo.read_blobs(root, [b.blob for b in blobs])
     versions = [Blob(b.path, contents[b.blob], b.commit) for b in blobs if b.blob in contents]
+    texts.update(((v.commit or "", v.path), v.content) for v in versions)
     result.blobs_scanned = len(versions)
     added = new_lines(versions)
     refused = []
@@ -228,6 +230,27 @@ def scan(
         result.settings = in_force
         say(f"scanning {len(files)} files")
         tree = _scan_tree(root, files, public, result)
-        past = _scan_past(root, skip, result, public, say) if history else []
-    result.findings = _merge(tree, past, baseline)
+        texts: dict[tuple[str, str], bytes] = {}
+        past = _scan_past(root, skip, result, public, say, texts) if history else []
+    result.findings = _with_refs(root, _merge(tree, past, baseline), texts)
     return result
+
+
+def _added_line(f: Finding, texts: dict[tuple[str, str], bytes]) -> bytes | None:
+    lines = texts.get((f.commit or "", f.path), b"").splitlines()
+    return lines[f.line - 1] if 0 < f.line <= len(lines) and lines[f.line - 1].strip() else None
+
+
+def _with_refs(root: Path, findings: list[Finding], texts: dict[tuple[str, str], bytes]) -> list[Finding]:
+    """Each history finding with the refs whose tip still holds the line that added it."""
+    wanted = {(f.path, line): f for f in findings if f.source == HISTORY
+              if (line := _added_line(f, texts)) is not None}
+    if not wanted:
+        return findings
+    holding = refs_holding(root, set(wanted))
+    out = []
+    for f in findings:
+        line = _added_line(f, texts) if f.source == HISTORY else None
+        refs = holding.get((f.path, line), []) if line is not None else []
+        out.append(dataclasses.replace(f, refs=tuple(refs)) if refs else f)
+    return out

@@ -36,6 +36,8 @@ class Finding:
     key: str | None = None
     fix: str | None = None
     baselined: bool = field(default=False, compare=False)
+    #: for a HISTORY finding: the refs (`refs/heads/feature`) whose tip still holds it (launchready.scan.refs)
+    refs: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -56,4 +58,6 @@ class Finding:
         if self.fix is not None:
             out["fix"] = self.fix
         out["baselined"] = self.baselined
+        if self.source == HISTORY:
+            out["refs"] = list(self.refs)
         return out

@@ -41,6 +41,11 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return result.stdout
 
 
+def git_output(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """git's standard output, run in `root`; GitError says what failed."""
+    return _git(root, *args, stdin=stdin)
+
+
 def toplevel(directory: Path) -> Path | None:
     """The root of the git work tree holding `directory`, or None when it is not in one."""
     try:

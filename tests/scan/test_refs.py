@@ -94,3 +94,29 @@ def test_a_linked_worktrees_detached_head_is_read(repo: Path, tmp_path: Path) ->
     write(other, "wt.env", f"CLOUDFLARE_API_TOKEN={token()}\n")
     added = commit(other, "work in the other worktree")
     assert cloudflare_hits(scan("--path", str(repo), "--json").json()) == {"wt.env": added}
+
+
+def test_a_secret_at_the_tip_of_a_branch_not_checked_out_names_the_branch(repo: Path) -> None:
+    git(repo, "switch", "-q", "-c", "feature")
+    write(repo, "feature.env", f"CLOUDFLARE_API_TOKEN={token()}\n")
+    commit(repo, "feature work")
+    write(repo, "gone.env", f"CLOUDFLARE_API_TOKEN={token()}\n")
+    commit(repo, "a token")
+    (repo / "gone.env").unlink()
+    commit(repo, "removed again: only the history holds it")
+    git(repo, "tag", "v1")
+    git(repo, "switch", "-q", "main")
+    run = scan("--path", str(repo))
+    assert run.code == 1
+    lines = run.out.splitlines()
+
+    def said_of(path: str) -> str:
+        at = next(i for i, line in enumerate(lines) if f"{path}:1" in line and "Cloudflare API Token" in line)
+        return lines[at + 1]
+
+    assert "on branch feature, tag v1, not in the checked-out tree" in said_of("feature.env")
+    assert "only in the history" not in said_of("feature.env")
+    assert "only in the history now" in said_of("gone.env") and "branch" not in said_of("gone.env")
+    refs = {f["path"]: f["refs"] for f in scan("--path", str(repo), "--json").json()["findings"]
+            if f["type"] == "Cloudflare API Token"}
+    assert refs == {"feature.env": ["refs/heads/feature", "refs/tags/v1"], "gone.env": []}
