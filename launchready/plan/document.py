@@ -5,6 +5,9 @@ Contract (extend, never rename): `stack`, `project`, `environment`, `resources[]
 `violations[]` (each `policy`, `enforcement`, `urn`, `message`, plus `severity`), `notes[]`, `summary`;
 `launchready plan --json` adds `root` and `stackFile` (the project root and stack file it used) and
 `paths` (the request paths, launchready.diagram.model).
+Values known only after apply (ids, ARNs, tokens the plan's mocks make up, as `pulumi preview` shows them
+unknown) are kept, and named: each resource's `unknownInputs` and the document's `unknownOutputs` list the
+JSON Pointers (RFC 6901) of the values that hold one (launchready.plan.document.unknown_pointers).
 A resource that `import-<stack>.json` adopts also has `importId` and `adoption` (`changes`, `live`,
 `protect`); `summary.adopt` counts them. With the policy pack, each violation also has `remediation`,
 `policies[]` has one row per rule (`policy`, `type`, `enforcement`, `severity`, `evaluated` resources,
@@ -13,7 +16,9 @@ A resource that `import-<stack>.json` adopts also has `importId` and `adoption` 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -21,9 +26,72 @@ from pathlib import Path
 from typing import Any
 
 from components.config import StackConfig
+from launchready.plan.mocks import ACCOUNT_ID
 from launchready.plan.runner import ProgramRun, run_program
 from launchready.plan.todos import stack_todos
 from launchready.stackfile import StackFile, read_stack_file, validate
+
+#: how the text plan and the Markdown show a value known only after apply (as `pulumi preview` does)
+KNOWN_AFTER_APPLY = "(known after apply)"
+#: made-up values shorter than this (a ruleset version "1", a status) are not looked for inside other values
+_MIN_MADE_UP = 8
+
+
+def _leaves(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+    """(JSON Pointer, value) of every scalar inside `value`."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _leaves(item, f"{pointer}/{i}")
+    else:
+        yield pointer, value
+
+
+def made_up_values(run: ProgramRun, default_region: str) -> frozenset[str]:
+    """Every value the plan's mocks fabricated for the resources of `run` (what a real deploy returns: ids,
+    ARNs, tokens), found by asking the same mocks again: what they return beyond a resource's inputs."""
+    import pulumi
+
+    from launchready.plan.mocks import PlanMocks
+
+    mocks = PlanMocks(default_region)
+    for res in run.resources:
+        if res.type == "pulumi:providers:aws" and isinstance(res.inputs.get("region"), str):
+            mocks.provider_regions[res.urn] = res.inputs["region"]
+    made: set[str] = {ACCOUNT_ID}
+    for res in run.resources:
+        if not res.custom:
+            continue
+        args = pulumi.runtime.MockResourceArgs(res.type, res.name, dict(res.inputs), res.provider, None, True)
+        rid, state = mocks.new_resource(args)
+        given = {v for _, v in _leaves(res.inputs) if isinstance(v, str)}
+        state.pop("region", None)  # the provider's region: known before apply
+        made.update(v for _, v in _leaves([rid, state]) if isinstance(v, str) and v not in given)
+    return frozenset(v for v in made if len(v) >= _MIN_MADE_UP)
+
+
+def unknown_pointers(value: Any, made_up: frozenset[str]) -> list[str]:
+    """JSON Pointers of the strings inside `value` that hold a made-up value (known only after apply)."""
+    if not made_up:
+        return []
+    pattern = re.compile("|".join(re.escape(v) for v in sorted(made_up, key=len, reverse=True)))
+    return [p for p, v in _leaves(value) if isinstance(v, str) and pattern.search(v)]
+
+
+def shown(value: Any, pointers: list[str], at: str = "") -> Any:
+    """A copy of `value` with each value at `pointers` replaced by KNOWN_AFTER_APPLY (for people)."""
+    if at in pointers:
+        return KNOWN_AFTER_APPLY
+    if not any(p.startswith(at + "/") for p in pointers):
+        return value
+    if isinstance(value, dict):
+        return {k: shown(v, pointers, f"{at}/{str(k).replace('~', '~0').replace('/', '~1')}")
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [shown(v, pointers, f"{at}/{i}") for i, v in enumerate(value)]
+    return value
 
 
 @dataclass
@@ -44,14 +112,17 @@ class Plan:
     def to_json(self) -> dict[str, Any]:
         by_type = Counter(r.type for r in self.run.resources)
         enforcement = Counter(str(v.get("enforcement")) for v in self.violations)
+        made_up = made_up_values(self.run, str(self.stack_file.values.get("aws:region") or "us-east-1"))
         return {
             "stack": self.stack_file.stack,
             "project": self.stack_file.project,
             "environment": self.config.environment.value,
             "stackUrn": self.run.stack_urn,
-            "resources": [{**r.to_json(), **self.adoption.get(r.urn, {})}
+            "resources": [{**r.to_json(), "unknownInputs": unknown_pointers(r.inputs, made_up),
+                           **self.adoption.get(r.urn, {})}
                           for r in sorted(self.run.resources, key=lambda r: r.urn)],
             "outputs": self.run.outputs,
+            "unknownOutputs": unknown_pointers(self.run.outputs, made_up),
             "violations": self.violations,
             "notes": [*self.config.notes(), *stack_todos(self.stack_file)],
             "summary": {

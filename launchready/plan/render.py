@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from launchready.adopt.planview import adoption_lines
-from launchready.plan.document import Plan
+from launchready.plan.document import Plan, shown
 
 #: Inputs worth showing in the tree, most telling first.
 _KEY_INPUTS = (
@@ -85,7 +85,7 @@ def render_text(plan: Plan) -> str:
     def walk(parent: str, depth: int) -> None:
         for res in children.get(parent, []):
             pad = "    " * depth
-            detail = key_inputs(res["inputs"]) if res["custom"] else ""
+            detail = key_inputs(shown(res["inputs"], res.get("unknownInputs") or [])) if res["custom"] else ""
             mark = "~" if res.get("importId") else "+"
             lines.append(f"{pad}{mark} {res['type']}  {res['name']}" + (f"\n{pad}      {detail}" if detail else ""))
             lines.extend(adoption_lines(res, pad))
