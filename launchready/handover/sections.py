@@ -53,6 +53,10 @@ def _deployed(value: str | None, output: str, stack: str, in_table: bool = False
     return _after_deploy(output, stack)
 
 
+def _secret_or_none(value: object) -> str | None:
+    return SECRET if value == SECRET else None
+
+
 def _is_dkim(row: dict[str, Any]) -> bool:
     return "._domainkey." in str(row.get("name", ""))
 
@@ -129,7 +133,7 @@ def dns_map(doc: Document, inp: HandoverInput) -> None:
     doc.table(["Name", "Type", "Content", "Proxied", "TTL", "Purpose", "Owner"], table)
     if any(_is_dkim(r) for r in email_rows) and not isinstance(deployed_rows, list):
         doc.para("The three DKIM tokens are chosen by SES when the identity is created, so they are known "
-                 f"only {_deployed(deployed_rows, 'emailRecords', inp.stack)}.")
+                 f"only {_deployed(_secret_or_none(deployed_rows), 'emailRecords', inp.stack)}.")
     doc.para("DNSSEC is on. The DS record to publish at the registrar: "
              + _deployed(inp.known.dnssec_ds, "dnssecDs", inp.stack) + ".")
 
@@ -213,7 +217,8 @@ def email(doc: Document, inp: HandoverInput) -> None:
          cell(f"{e.spf.lookup_count} of 10 DNS lookups; other senders: {e.spf.all}")],
         [cell("DKIM"), cell("SES Easy DKIM, 2048-bit keys, 3 CNAMEs <token>._domainkey"),
          cell("tokens from the deployed outputs" if deployed_dkim else
-              "SES chooses the tokens; known only " + _deployed(inp.known.email_records, "emailRecords", inp.stack))],
+              "SES chooses the tokens; known only "
+              + _deployed(_secret_or_none(inp.known.email_records), "emailRecords", inp.stack))],
         [cell("DMARC"), code_cell(f"p={cfg.dmarc_policy.value}; sp={sp}; pct={dmarc.percent}"),
          cell("reports to " + ", ".join(dmarc.rua))],
         [cell("MAIL FROM"), code_cell(out.get("mailFromDomain") or cfg.mail_from_domain),

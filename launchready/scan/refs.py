@@ -42,8 +42,8 @@ def refs_holding(root: Path, wanted: set[tuple[str, bytes]]) -> dict[tuple[str, 
     check = gitrepo.git_output(root, "cat-file", "--batch-check=%(objectname) %(objecttype)",
                                stdin="\n".join(specs).encode("utf-8", "surrogateescape") + b"\n")
     blob_of: dict[tuple[str, str], str] = {}
-    for (ref, path), line in zip(pairs, check.decode().splitlines(), strict=False):
-        parts = line.split()
+    for (ref, path), answer in zip(pairs, check.decode().splitlines(), strict=False):
+        parts = answer.split()
         if len(parts) == 2 and parts[1] == "blob":
             blob_of[(ref, path)] = parts[0]
     contents, _ = gitrepo.read_blobs(root, list(blob_of.values()))
