@@ -37,11 +37,16 @@ KNOWN_AFTER_APPLY = "(known after apply)"
 _MIN_MADE_UP = 8
 
 
+def _segment(key: Any) -> str:
+    """One JSON Pointer segment (RFC 6901: ~ and / escaped)."""
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
 def _leaves(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
     """(JSON Pointer, value) of every scalar inside `value`."""
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _leaves(item, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}")
+            yield from _leaves(item, f"{pointer}/{_segment(key)}")
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _leaves(item, f"{pointer}/{i}")
@@ -87,8 +92,7 @@ def shown(value: Any, pointers: list[str], at: str = "") -> Any:
     if not any(p.startswith(at + "/") for p in pointers):
         return value
     if isinstance(value, dict):
-        return {k: shown(v, pointers, f"{at}/{str(k).replace('~', '~0').replace('/', '~1')}")
-                for k, v in value.items()}
+        return {k: shown(v, pointers, f"{at}/{_segment(k)}") for k, v in value.items()}
     if isinstance(value, list):
         return [shown(v, pointers, f"{at}/{i}") for i, v in enumerate(value)]
     return value
