@@ -116,6 +116,8 @@ class Plan:
     def to_json(self) -> dict[str, Any]:
         by_type = Counter(r.type for r in self.run.resources)
         enforcement = Counter(str(v.get("enforcement")) for v in self.violations)
+        for row in self.policy_rules:  # violations past the per-rule cap still count
+            enforcement[str(row.get("enforcement"))] += int(row.get("violationsNotShown") or 0)
         made_up = made_up_values(self.run, str(self.stack_file.values.get("aws:region") or "us-east-1"))
         return {
             "stack": self.stack_file.stack,

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.config import StackConfig
+from components.config.fields import AWS_REGION_RE
 from components.naming import FAILED_JOBS_METRIC, HEALTH_CHECK_REGION, alert_regions, name_prefix, source_metrics
 from launchready.report.aws import AWS_ERRORS, AwsClients, describe_error
 from launchready.report.healthchecks import ids_from_outputs, ids_from_route53, wanted_checks
@@ -193,7 +194,9 @@ def alarm_regions(cfg: StackConfig, region: str, outputs: dict[str, Any] | None)
     regions = list(alert_regions(cfg, region))
     alarms = (outputs or {}).get("alarms")
     if isinstance(alarms, dict):
-        regions += [str(a["region"]) for a in alarms.values() if isinstance(a, dict) and a.get("region")]
+        # only well-formed region names: a hand-edited outputs file may hold anything here
+        regions += [a["region"] for a in alarms.values()
+                    if isinstance(a, dict) and isinstance(a.get("region"), str) and AWS_REGION_RE.match(a["region"])]
     return list(dict.fromkeys(regions))
 
 

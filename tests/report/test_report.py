@@ -473,3 +473,12 @@ def test_a_load_balancer_source_reads_seconds_and_both_5xx_counts(aws: str, stac
         ("core", pytest.approx(620.0), True), ("reports", pytest.approx(620.0), False)]
     assert report.latency[0].note and "does not tell route classes apart" in report.latency[0].note
     assert (report.errors.count, report.errors.requests) == (10, 2000)
+
+
+@pytest.mark.parametrize("region", [5, None, "", "not a region", ["eu-west-1"], "eu-west-1; rm -rf /"])
+def test_a_hand_edited_alarm_region_in_the_outputs_is_ignored_not_a_traceback(prod, region) -> None:
+    from launchready.report.collect import alarm_regions
+
+    regions = alarm_regions(prod, "eu-west-1", {"alarms": {"x": {"region": region}, "y": {"region": "eu-central-1"}}})
+    assert "eu-central-1" in regions
+    assert all(re.fullmatch(r"[a-z]{2}(-gov)?-[a-z]+-\d", r) for r in regions), regions

