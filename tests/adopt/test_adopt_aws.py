@@ -11,7 +11,7 @@ import boto3
 import pytest
 
 from launchready.cli import main
-from tests.fixtures.moto import moto_server, reset
+from tests.fixtures.moto import fake_credentials, moto_server, reset
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +23,7 @@ def moto_url() -> Iterator[str]:
 @pytest.fixture
 def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     reset(moto_url)
-    for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+    fake_credentials(monkeypatch)
     return moto_url
 
 

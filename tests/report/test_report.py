@@ -21,7 +21,7 @@ from launchready.report.aws import AwsClients
 from launchready.report.collect import collect
 from launchready.report.model import DailyReport
 from launchready.stackfile import load_stack_config
-from tests.fixtures.moto import moto_server, reset
+from tests.fixtures.moto import fake_credentials, moto_server, reset
 
 DAY = dt.date(2026, 3, 14)
 START = dt.datetime(2026, 3, 14, tzinfo=dt.UTC)
@@ -40,14 +40,7 @@ def moto_url() -> Iterator[str]:
 def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """A clean moto and an environment that points boto3 at it with fake credentials."""
     reset(moto_url)
-    for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    fake_credentials(monkeypatch, endpoint=moto_url, region=REGION)
     return moto_url
 
 
