@@ -62,3 +62,15 @@ def test_shown_replaces_exactly_the_pointed_values() -> None:
     assert shown(value, ["/a~1b/1/arn", "/~0t"]) == {"a/b": ["x", {"arn": KNOWN_AFTER_APPLY}], "keep": "y",
                                                      "~t": KNOWN_AFTER_APPLY}
     assert shown(value, []) is value
+
+
+def test_the_summary_counts_violations_past_the_per_rule_cap(prod: tuple[Plan, dict[str, Any]]) -> None:
+    import dataclasses
+
+    plan, _ = prod
+    shown_one = {"policy": "r", "enforcement": "mandatory", "urn": "u", "message": "m"}
+    capped = dataclasses.replace(plan, violations=[shown_one], policy_rules=[
+        {"policy": "r", "enforcement": "mandatory", "violations": 60, "violationsNotShown": 59, "status": "violated"},
+        {"policy": "a", "enforcement": "advisory", "violations": 0, "violationsNotShown": 0, "status": "passed"},
+    ])
+    assert capped.to_json()["summary"]["violations"] == {"mandatory": 60, "advisory": 0}
