@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import pytest
 
 from launchready import PROJECT_ROOT
 from launchready.stackfile import StackFile, read_stack_file
+from tests.fixtures.moto import fake_credentials, moto_server, reset
 
 REPO = PROJECT_ROOT
 
@@ -35,3 +36,18 @@ def stack_values() -> Callable[[str], tuple[dict[str, Any], frozenset[str]]]:
         return copy.deepcopy(sf.values), sf.secret_keys
 
     return load
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    """moto in server mode on loopback, one per test module that asks for it."""
+    with moto_server() as url:
+        yield url
+
+
+@pytest.fixture
+def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A clean moto and fake credentials in the environment (each client is told the endpoint)."""
+    reset(moto_url)
+    fake_credentials(monkeypatch)
+    return moto_url

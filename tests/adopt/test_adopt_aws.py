@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,20 +10,6 @@ import boto3
 import pytest
 
 from launchready.cli import main
-from tests.fixtures.moto import fake_credentials, moto_server, reset
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    with moto_server() as url:
-        yield url
-
-
-@pytest.fixture
-def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    reset(moto_url)
-    fake_credentials(monkeypatch)
-    return moto_url
 
 
 def client(service: str, region: str, url: str) -> Any:

@@ -3,13 +3,11 @@ program would have created them (names as they appear in the AWS console)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import boto3
 import pytest
-
-from tests.fixtures.moto import fake_credentials, moto_server, reset
 
 STAGING_ALARMS = {
     "us-east-1": ["launchready-staging-uptime-homepage", "launchready-staging-uptime-login",
@@ -18,20 +16,6 @@ STAGING_ALARMS = {
                   "launchready-staging-failed-jobs", "launchready-staging-ses-bounce-rate",
                   "launchready-staging-ses-complaint-rate"],
 }
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    with moto_server() as url:
-        yield url
-
-
-@pytest.fixture
-def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A clean moto and fake credentials in the environment."""
-    reset(moto_url)
-    fake_credentials(monkeypatch)
-    return moto_url
 
 
 def client(url: str, service: str, region: str) -> Any:

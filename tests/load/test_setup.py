@@ -12,7 +12,6 @@ import pytest
 from launchready.load.scenario import Scenario, parse_scenario
 from launchready.load.setup import Overrides, SetupError, credential_values, effective_profile, flow_plans, warnings
 from launchready.stackfile import load_stack_config
-from tests.drill.conftest import aws, moto_url  # noqa: F401 - the moto fixtures
 
 REGION = "eu-west-1"
 
@@ -22,7 +21,7 @@ def scenario(credentials: dict[str, object]) -> Scenario:
         {"name": "s", "path": "/", "form": {f"k{i}": f"${{{n}}}" for i, n in enumerate(credentials)}}]}]})
 
 
-def test_a_credential_comes_from_a_json_secret_in_secrets_manager(aws: str, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+def test_a_credential_comes_from_a_json_secret_in_secrets_manager(aws: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", aws)
     boto3.client("secretsmanager", region_name=REGION).create_secret(
         Name="fanloom-staging/loadtest-user", SecretString=json.dumps({"email": "lt@fanloom.io", "password": "pw-1"}))

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import re
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +20,13 @@ from launchready.report.aws import AwsClients
 from launchready.report.collect import collect
 from launchready.report.model import DailyReport
 from launchready.stackfile import load_stack_config
-from tests.fixtures.moto import fake_credentials, moto_server, reset
+from tests.fixtures.moto import fake_credentials, reset
 
 DAY = dt.date(2026, 3, 14)
 START = dt.datetime(2026, 3, 14, tzinfo=dt.UTC)
 END = START + dt.timedelta(days=1)
 REGION = "eu-west-1"  # aws:region of both example stacks
 AT_NOON = START + dt.timedelta(hours=12)
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    with moto_server() as url:
-        yield url
 
 
 @pytest.fixture
